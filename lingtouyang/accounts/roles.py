@@ -1,0 +1,42 @@
+"""Roles and what each may do: policy as data. A capability names an action; the user's region
+(code prefix) says where. SPEC §1 is the source of this table."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lingtouyang.regions.models import Level
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("city organisation department admin")
+    COUNTY_ADMIN = "county_admin", _("county organisation department admin")
+    TOWNSHIP_OFFICER = "township_officer", _("township officer")
+    VILLAGE_CADRE = "village_cadre", _("village cadre")
+    DEPT_REVIEWER = "dept_reviewer", _("joint-review department reviewer")
+    SUPERVISOR = "supervisor", _("village affairs supervision committee member")
+
+
+# The level of region each role is bound to.
+ROLE_LEVEL = {
+    Role.CITY_ADMIN: Level.CITY,
+    Role.COUNTY_ADMIN: Level.COUNTY,
+    Role.TOWNSHIP_OFFICER: Level.TOWNSHIP,
+    Role.VILLAGE_CADRE: Level.VILLAGE,
+    Role.DEPT_REVIEWER: Level.COUNTY,
+    Role.SUPERVISOR: Level.VILLAGE,
+}
+
+_ROSTER_READ = {"view_regions", "view_people", "export"}
+_ROSTER_WRITE = _ROSTER_READ | {"edit_people", "import_people"}
+_ADMIN = _ROSTER_WRITE | {"view_full_id", "view_audit", "manage_accounts"}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CITY_ADMIN: frozenset(_ADMIN),
+    Role.COUNTY_ADMIN: frozenset(_ADMIN),
+    Role.TOWNSHIP_OFFICER: frozenset(_ROSTER_WRITE),
+    Role.VILLAGE_CADRE: frozenset(_ROSTER_READ),
+    Role.SUPERVISOR: frozenset(_ROSTER_READ),
+    Role.DEPT_REVIEWER: frozenset({"view_regions"}),
+}
+
+ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN})

@@ -1,0 +1,141 @@
+"""The REST API: the same scoped querysets and services as the pages. Out of scope is 404."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lingtouyang.api.serializers import (
+    AppointmentInput,
+    AppointmentSerializer,
+    PersonInput,
+    PersonSerializer,
+    RegionSerializer,
+)
+from lingtouyang.core.scope import user_prefix
+from lingtouyang.people import services
+from lingtouyang.people.models import Appointment, Person
+from lingtouyang.regions.models import Region
+
+
+class Capability(permissions.BasePermission):
+    """Reading needs the view's read capability, writing its write capability."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        needed = view.read_capability if request.method in permissions.SAFE_METHODS else view.write_capability
+        return bool(request.user and request.user.is_authenticated and request.user.has_capability(needed))
+
+
+def _call(service: Any, **kwargs: Any) -> Any:
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+def _in_scope(request: Request, obj: Any, capability: str) -> Any:
+    prefix = user_prefix(request.user, capability)
+    code = getattr(obj, "region_id", None) or getattr(obj, "code", "")
+    if obj is None or prefix is None or not code.startswith(prefix):
+        raise NotFound
+    return obj
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("parent", str, description="children of this region code"),
+    OpenApiParameter("level", int, description="1 province … 5 village"),
+    OpenApiParameter("q", str, description="name, pinyin or initials (prefix)"),
+])
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RegionSerializer
+    permission_classes = [Capability]
+    read_capability = write_capability = "view_regions"
+    lookup_field = "code"
+
+    def get_queryset(self) -> Any:
+        qs = Region.objects.visible_to(self.request.user).order_by("code")
+        params = self.request.query_params
+        if params.get("parent"):
+            qs = qs.filter(parent_id=params["parent"])
+        if params.get("level", "").isdigit():
+            qs = qs.filter(level=int(params["level"]))
+        if q := params.get("q", "").strip():
+            qs = qs.filter(initials__startswith=q.lower()) if q.isascii() else qs.filter(short_name__startswith=q)
+        return qs
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("region", str, description="region code prefix within your jurisdiction"),
+    OpenApiParameter("q", str, description="name, pinyin or initials (prefix)"),
+])
+class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PersonSerializer
+    permission_classes = [Capability]
+    read_capability, write_capability = "view_people", "edit_people"
+
+    def get_queryset(self) -> Any:
+        qs = Person.objects.visible_to(self.request.user).select_related("region").order_by("region_id", "id")
+        params = self.request.query_params
+        if params.get("region"):
+            qs = qs.within(params["region"])
+        return qs.search(params.get("q", ""))
+
+    @extend_schema(request=PersonInput, responses={201: PersonSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = PersonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = _call(services.person_create, acting_user=request.user, **data.validated_data)
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PersonInput, responses={200: PersonSerializer})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = _in_scope(request, self.get_object(), "edit_people")
+        data = PersonInput(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        person = _call(services.person_update, acting_user=request.user, person=person, **data.validated_data)
+        return Response(PersonSerializer(person).data)
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("region", str, description="region code prefix within your jurisdiction"),
+    OpenApiParameter("person", int), OpenApiParameter("current", bool),
+])
+class AppointmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AppointmentSerializer
+    permission_classes = [Capability]
+    read_capability, write_capability = "view_people", "edit_people"
+
+    def get_queryset(self) -> Any:
+        qs = Appointment.objects.visible_to(self.request.user).select_related("region").order_by("region_id", "id")
+        params = self.request.query_params
+        if params.get("region"):
+            qs = qs.within(params["region"])
+        if params.get("person", "").isdigit():
+            qs = qs.filter(person_id=int(params["person"]))
+        if params.get("current") in ("1", "true"):
+            qs = qs.current()
+        return qs
+
+    @extend_schema(request=AppointmentInput, responses={201: AppointmentSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = AppointmentInput(data=request.data)
+        # Out of scope reads exactly like "does not exist".
+        data.fields["person"].queryset = Person.objects.visible_to(request.user, "edit_people")
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("end_reason", None)
+        appointment = _call(services.appointment_create, acting_user=request.user, **values)
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AppointmentInput, responses={200: AppointmentSerializer})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        appointment = _in_scope(request, self.get_object(), "edit_people")
+        data = AppointmentInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {k: v for k, v in data.validated_data.items() if k != "person"}
+        appointment = _call(services.appointment_update, acting_user=request.user, appointment=appointment, **values)
+        return Response(AppointmentSerializer(appointment).data)

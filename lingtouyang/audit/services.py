@@ -1,0 +1,49 @@
+from typing import Any
+
+from django.db.models import Model
+
+from lingtouyang.audit.context import current_actor
+from lingtouyang.audit.models import AuditEvent
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed."""
+    return {
+        key: [_json_safe(before.get(key)), _json_safe(after.get(key))]
+        for key in after
+        if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(
+    action: str,
+    *,
+    obj: Model | None = None,
+    region_code: str = "",
+    changes: dict[str, Any] | None = None,
+    outcome: str = "ok",
+    user: Any = None,
+) -> AuditEvent:
+    actor = current_actor()
+    who = user if user is not None else actor.user
+    if who is not None and not getattr(who, "is_authenticated", False):
+        who = None
+    return AuditEvent.objects.create(
+        actor=who,
+        actor_name=getattr(who, "username", "") or ("" if actor.address != "cli" else "cli"),
+        address=actor.address,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        region_code=region_code,
+        changes=changes or {},
+        outcome=outcome,
+    )

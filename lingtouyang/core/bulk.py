@@ -1,0 +1,61 @@
+"""Set-based writes for batch paths (import, demo data, later payroll): PostgreSQL COPY, or one
+executemany on SQLite. Callers hold the transaction; rows are tuples in `columns` order."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+SQLITE_BATCH = 5_000
+
+
+def table_columns(model: type[Model], fields: Sequence[str]) -> list[str]:
+    return [model._meta.get_field(name).column for name in fields]
+
+
+def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    table = model._meta.db_table
+    columns = table_columns(model, fields)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+            raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
+            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= SQLITE_BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def allocate_ids(model: type[Model], n: int) -> list[int]:
+    """Primary keys for n new rows, reserved before the rows exist so that children can point at
+    them in the same batch. Call inside the writing transaction."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the IMMEDIATE transaction holds the write lock, so max+1.. is ours.
+        cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {table}")  # noqa: S608
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + n))

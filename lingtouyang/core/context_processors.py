@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def capabilities(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "perms_view_people": user.has_capability("view_people"),
+        "perms_edit": user.has_capability("edit_people"),
+        "perms_import": user.has_capability("import_people"),
+        "perms_audit": user.has_capability("view_audit"),
+        "perms_full_id": user.has_capability("view_full_id"),
+        "perms_export": user.has_capability("export"),
+    }

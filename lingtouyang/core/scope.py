@@ -1,0 +1,64 @@
+"""Jurisdiction: the one mechanism. A user bound to a region sees exactly the rows whose 12-digit
+region code starts with that region's significant prefix. Prefixes become a closed range of codes
+so that a plain B-tree index serves the filter on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from lingtouyang.accounts.models import User
+
+CODE_LENGTH = 12
+# Significant digits of a code by level: province, city, county, township, village.
+PREFIX_LENGTHS = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
+
+
+def code_bounds(prefix: str) -> tuple[str, str]:
+    return prefix.ljust(CODE_LENGTH, "0"), prefix.ljust(CODE_LENGTH, "9")
+
+
+def in_prefix(code: str, prefix: str) -> bool:
+    return code.startswith(prefix)
+
+
+def user_prefix(user: Any, capability: str) -> str | None:
+    """The code prefix the user may act on with this capability; None means nothing at all."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser and not user.region_id:
+        return ""
+    if not user.has_capability(capability) or not user.region_id:
+        return None
+    return user.scope_prefix
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Querysets of every region-bound model. `region_field` names the column holding the code;
+    `scope_capability` the capability a role needs to read these rows at all."""
+
+    region_field = "region_id"
+    scope_capability = "view_people"
+
+    def within(self, prefix: str) -> Self:
+        if not prefix:
+            return self
+        low, high = code_bounds(prefix)
+        return self.filter(**{f"{self.region_field}__gte": low, f"{self.region_field}__lte": high})
+
+    def visible_to(self, user: User | Any, capability: str | None = None) -> Self:
+        prefix = user_prefix(user, capability or self.scope_capability)
+        if prefix is None:
+            return self.none()
+        return self.within(prefix)
+
+
+def get_visible_or_404(queryset: ScopedQuerySet, user: Any, capability: str | None = None, **lookup: Any) -> Any:
+    """The object if the user may see it; otherwise 404, exactly as if it did not exist."""
+    try:
+        return queryset.visible_to(user, capability).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

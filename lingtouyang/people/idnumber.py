@@ -1,0 +1,71 @@
+"""Resident ID numbers (公民身份号码, GB 11643-1999).
+
+The checksum (ISO 7064 MOD 11-2, incl. the X check character) and the birth date come from
+python-stdnum. Its birth-place check is not used: it tests the address code against the year of
+birth, but numbers issued in 1999 carry the address code of that year, so real numbers fail it."""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from lingtouyang.people.codes import Gender
+
+# Province-level address codes in use (GB/T 2260), first two digits.
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+
+
+class IdNumberError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    birth_date: date
+    gender: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.number)
+
+
+def compact(raw: object) -> str:
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else ""))
+    return "".join(text.split()).upper()
+
+
+def parse_id_number(raw: object) -> IdNumber:
+    number = compact(raw)
+    if len(number) != 18:
+        raise IdNumberError(str(_("an ID number has 18 characters; this one has %(n)d") % {"n": len(number)}))
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise IdNumberError(str(_("an ID number is 17 digits followed by a digit or X")))
+    if number[:2] not in PROVINCE_CODES:
+        raise IdNumberError(str(_("the ID number's address code does not start with a province code")))
+    if ric.calc_check_digit(number) != number[17]:
+        raise IdNumberError(str(_("the ID number's check character is wrong (mistyped digit?)")))
+    try:
+        born = ric.get_birth_date(number)
+    except StdnumError as exc:
+        raise IdNumberError(str(_("the ID number holds no valid birth date"))) from exc
+    gender = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+    return IdNumber(number=number, birth_date=born, gender=gender)
+
+
+def mask(number: str) -> str:
+    """510502********123X: the county and the last four stay, the birth date is hidden."""
+    if len(number) != 18:
+        return "*" * len(number)
+    return number[:6] + "*" * 8 + number[14:]
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

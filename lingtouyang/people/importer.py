@@ -1,0 +1,432 @@
+"""Roster import: all or nothing. Pass 1 streams the sheet and checks every cell on its own;
+pass 2 checks what needs the database (regions, duplicates, posts already held), a few queries
+for the whole file; only a file without a single problem is written, set-based, in one
+transaction. Messages are in the active language."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from lingtouyang.audit.models import AuditEvent
+from lingtouyang.audit.services import audit_record
+from lingtouyang.core import crypto
+from lingtouyang.core.bulk import allocate_ids, insert_rows
+from lingtouyang.core.scope import in_prefix, user_prefix
+from lingtouyang.people import roster_format as fmt
+from lingtouyang.people import rules
+from lingtouyang.people.codes import (
+    EDUCATION_NAMES,
+    ETHNICITY_NAMES,
+    GENDER_NAMES,
+    POLITICAL_STATUS_NAMES,
+    POST_LABEL_ZH,
+    POST_NAMES,
+    SINGLE_HOLDER_POSTS,
+    SOURCE_NAMES,
+    Source,
+)
+from lingtouyang.people.idnumber import IdNumberError, compact, mask, parse_id_number
+from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.normalize import CellError, Precision, parse_date, parse_phone, text
+from lingtouyang.regions.models import Region
+
+MAX_PROBLEMS = 1_000
+PROGRESS_EVERY = 2_000
+QUERY_CHUNK = 900  # below SQLite's bound-parameter limit
+_POST_SPLIT = re.compile("[" + re.escape(fmt.POST_SEPARATORS) + "]+")
+_FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >]')
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Problem:
+    row: int  # as Excel numbers it; 0 for the file as a whole
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    people: int = 0
+    appointments: int = 0
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.ok:
+            return _("Imported %(people)d people, %(appointments)d appointments.") % {
+                "people": self.people, "appointments": self.appointments}
+        text_ = _("Nothing was imported: %(n)d problems found.") % {"n": len(self.problems) + self.more_problems}
+        return text_
+
+    def report_lines(self) -> list[str]:
+        lines = [self.summary()]
+        for p in self.problems:
+            where = _("row %(row)d, %(column)s") % {"row": p.row, "column": p.column} if p.row else _("file")
+            value = f" «{p.value}»" if p.value else ""
+            lines.append(f"{where}{value}: {p.reason}")
+        if self.more_problems:
+            lines.append(_("… and %(n)d more problems.") % {"n": self.more_problems})
+        return lines
+
+
+class _Problems:
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+
+    def add(self, row: int, column: str, value: Any, reason: str) -> None:
+        if len(self.result.problems) < MAX_PROBLEMS:
+            shown = "" if value is None else str(value)
+            if column == fmt.ID_NUMBER:
+                shown = mask(compact(shown))  # reports are stored and shown; full numbers never are
+            self.result.problems.append(Problem(row, column, shown[:60], reason))
+        else:
+            self.result.more_problems += 1
+
+
+class FileRejected(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@lru_cache(maxsize=20_000)
+def _char_keys(char: str) -> tuple[str, str]:
+    full = lazy_pinyin(char, errors="ignore")
+    first = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
+    return (full[0] if full else ""), (first[0] if first else "")
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """Pinyin of a person's name character by character (names are not phrases), cached."""
+    keys = [_char_keys(c) for c in name]
+    return "".join(k[0] for k in keys).lower(), "".join(k[1] for k in keys).lower()
+
+
+def _first_sheet_xml(archive: zipfile.ZipFile) -> str:
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rid = re.search(r'<sheet\b[^>]*\br:id="([^"]+)"', book) or re.search(r'<sheet\b[^>]*\bid="([^"]+)"', book)
+    if rid:
+        target = re.search(r'<Relationship\b[^>]*Id="%s"[^>]*Target="([^"]+)"' % re.escape(rid.group(1)), rels)
+        if target is None:
+            target = re.search(r'<Relationship\b[^>]*Target="([^"]+)"[^>]*Id="%s"' % re.escape(rid.group(1)), rels)
+        if target:
+            path = target.group(1).lstrip("/")
+            return path if path.startswith("xl/") else "xl/" + path
+    return "xl/worksheets/sheet1.xml"
+
+
+def _inspect_package(path: Path) -> None:
+    """What calamine hides: formulas (we want typed values) — found by scanning the sheet's XML."""
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            raise FileRejected(_("This is not an .xlsx file. Save it in Excel as “Excel workbook (*.xlsx)”."))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheet = _first_sheet_xml(archive)
+            tail = b""
+            with archive.open(sheet) as xml:
+                while chunk := xml.read(1 << 20):
+                    found = _FORMULA.search(tail + chunk)
+                    if found:
+                        raise FileRejected(
+                            _("Cell %(cell)s holds a formula. Copy the sheet and paste it as values, then upload again.")
+                            % {"cell": found.group(1).decode()})
+                    tail = chunk[-200:]
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise FileRejected(_("This .xlsx file is damaged or not a workbook.")) from exc
+
+
+def _header_map(rows: Iterable[list[Any]]) -> tuple[int, dict[str, int]]:
+    """The header row may follow a title row or two; find it among the first five rows."""
+    for number, row in enumerate(rows, start=1):
+        names = [text(c).replace("（", "(").replace("）", ")") for c in row]
+        names = [fmt.ALIASES.get(n, n) for n in names]
+        if fmt.NAME in names and fmt.ID_NUMBER in names:
+            columns: dict[str, int] = {}
+            for i, n in enumerate(names):
+                if n in fmt.HEADERS:
+                    if n in columns:
+                        raise FileRejected(_("The column “%(name)s” appears twice.") % {"name": n})
+                    columns[n] = i
+            missing = [h for h in fmt.HEADERS if h in fmt.REQUIRED and h not in columns]
+            if missing:
+                raise FileRejected(_("Required columns are missing: %(names)s. Download the template to see them.")
+                                   % {"names": "、".join(missing)})
+            return number, columns
+        if number >= 5:
+            break
+    raise FileRejected(_("No header row found. The first rows must hold the template's headers (姓名, 公民身份号码, …)."))
+
+
+def _lookup(mapping: dict[str, str], value: Any) -> str | None:
+    return mapping.get(text(value))
+
+
+@dataclass
+class _Row:
+    number: int
+    person: list[Any]
+    region: str
+    posts: list[str]
+    start: date | None
+    index: str
+
+
+class RosterImporter:
+    def __init__(self, path: Path | str, *, acting_user: Any = None, progress: Progress | None = None) -> None:
+        self.path = Path(path)
+        self.user = acting_user
+        self.progress = progress
+        self.result = ImportResult()
+        self.problems = _Problems(self.result)
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.rows: list[_Row] = []
+        self.seen: dict[str, int] = {}
+
+    # Pass 1 --------------------------------------------------------------------------------
+    def _cell(self, row: list[Any], column: str) -> Any:
+        i = self.columns.get(column)
+        return row[i] if i is not None and i < len(row) else None
+
+    def _required(self, n: int, column: str, value: Any) -> bool:
+        if value is None or text(value) == "":
+            self.problems.add(n, column, "", _("this cell is required"))
+            return False
+        return True
+
+    def _check_row(self, n: int, row: list[Any]) -> None:
+        bad = len(self.result.problems) + self.result.more_problems
+        add = self.problems.add
+        name = text(self._cell(row, fmt.NAME))
+        if self._required(n, fmt.NAME, name) and len(name) > 50:
+            add(n, fmt.NAME, name, _("a name has at most 50 characters"))
+        info = None
+        raw_id = self._cell(row, fmt.ID_NUMBER)
+        if self._required(n, fmt.ID_NUMBER, raw_id):
+            try:
+                info = parse_id_number(raw_id)
+            except IdNumberError as exc:
+                add(n, fmt.ID_NUMBER, raw_id, exc.message)
+        gender = None
+        raw = self._cell(row, fmt.GENDER)
+        if text(raw):
+            gender = GENDER_NAMES.get(text(raw)) or {"1": "1", "2": "2"}.get(text(raw))
+            if gender is None:
+                add(n, fmt.GENDER, raw, _("write 男 or 女"))
+            elif info and (problem := rules.gender_problem(info, gender)):
+                add(n, fmt.GENDER, raw, problem)
+        raw = self._cell(row, fmt.BIRTH_DATE)
+        if text(raw) and info:
+            try:
+                born, precision = parse_date(raw)
+            except CellError as exc:
+                add(n, fmt.BIRTH_DATE, raw, exc.message)
+            else:
+                if problem := rules.birth_date_problem(info, born, precision):
+                    add(n, fmt.BIRTH_DATE, raw, problem)
+        if info and (problem := rules.age_problem(info.birth_date, self.today)):
+            add(n, fmt.ID_NUMBER, raw_id, problem)
+        ethnicity = self._coded(n, row, fmt.ETHNICITY, ETHNICITY_NAMES, _("not one of the 56 ethnic groups"))
+        political = self._coded(n, row, fmt.POLITICAL_STATUS, POLITICAL_STATUS_NAMES,
+                                _("not a political status we know (e.g. 中共党员, 群众)"))
+        education = self._coded(n, row, fmt.EDUCATION, EDUCATION_NAMES, _("not an education level we know (e.g. 大专, 高中)"))
+        region = text(self._cell(row, fmt.REGION_CODE))
+        if self._required(n, fmt.REGION_CODE, region) and not (region.isdigit() and len(region) == 12):
+            add(n, fmt.REGION_CODE, region, _("a village or community code has 12 digits"))
+        posts: list[str] = []
+        raw = text(self._cell(row, fmt.POSTS))
+        for part in filter(None, _POST_SPLIT.split(raw)):
+            post = POST_NAMES.get(part)
+            if post is None:
+                add(n, fmt.POSTS, part, _("not a post we know; use e.g. %(examples)s")
+                    % {"examples": "、".join(list(POST_LABEL_ZH.values())[:5])})
+            elif post in posts:
+                add(n, fmt.POSTS, part, _("this post is listed twice"))
+            else:
+                posts.append(post)
+        start = None
+        raw = self._cell(row, fmt.START_DATE)
+        if text(raw):
+            try:
+                start, _precision = parse_date(raw)
+            except CellError as exc:
+                add(n, fmt.START_DATE, raw, exc.message)
+            else:
+                if start > self.today:
+                    add(n, fmt.START_DATE, raw, _("the start date is in the future"))
+                elif info and start < info.birth_date:
+                    add(n, fmt.START_DATE, raw, _("the start date is before the birth date"))
+        elif posts:
+            add(n, fmt.START_DATE, "", _("a start date is required when a post is given"))
+        phone = ""
+        raw = self._cell(row, fmt.PHONE)
+        if text(raw):
+            try:
+                phone = parse_phone(raw)
+            except CellError as exc:
+                add(n, fmt.PHONE, raw, exc.message)
+        source = Source.OTHER
+        raw = self._cell(row, fmt.SOURCE)
+        if text(raw):
+            source = SOURCE_NAMES.get(text(raw))
+            if source is None:
+                add(n, fmt.SOURCE, raw, _("not a source we know (e.g. 优秀农民工, 退役军人, 致富能手, 大学生, 返乡创业)"))
+        if info is None:
+            return
+        index = crypto.blind_index(info.number)
+        first = self.seen.setdefault(index, n)
+        if first != n:
+            add(n, fmt.ID_NUMBER, raw_id, _("the same ID number is on row %(row)d") % {"row": first})
+        if self.result.problems or len(self.result.problems) + self.result.more_problems > bad:
+            return  # the file will not be written; skip the costly part
+        full, initials = name_keys(name)
+        person = [region, name, full, initials, info.gender, ethnicity, info.birth_date,
+                  crypto.encrypt(info.number), index, info.masked, political, education, phone, source]
+        self.rows.append(_Row(n, person, region, posts, start, index))
+
+    def _coded(self, n: int, row: list[Any], column: str, mapping: dict[str, str], reason: str) -> str | None:
+        raw = self._cell(row, column)
+        if not self._required(n, column, raw):
+            return None
+        code = _lookup(mapping, raw)
+        if code is None:
+            self.problems.add(n, column, raw, reason)
+        return code
+
+    def read(self) -> None:
+        _inspect_package(self.path)
+        try:
+            book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            sheet = book.get_sheet_by_index(0)
+        except Exception as exc:  # calamine raises its own error types for broken files
+            raise FileRejected(_("This .xlsx file is damaged or not a workbook.")) from exc
+        if sheet.merged_cell_ranges:
+            (r0, c0), _end = sheet.merged_cell_ranges[0]
+            raise FileRejected(_("The sheet has merged cells (e.g. at row %(row)d). Unmerge them so that every row stands alone.")
+                               % {"row": r0 + 1})
+        total = sheet.total_height
+        if total - 1 > settings.IMPORT_MAX_ROWS:
+            raise FileRejected(_("The file has %(n)d rows; at most %(max)d can be imported at once. Split it.")
+                               % {"n": total - 1, "max": settings.IMPORT_MAX_ROWS})
+        rows = sheet.iter_rows()
+        header_row, self.columns = _header_map(rows)
+        count = 0
+        for n, row in enumerate(rows, start=header_row + 1):
+            if not any(c not in (None, "") for c in row):
+                continue
+            count += 1
+            self._check_row(n, row)
+            if self.progress and count % PROGRESS_EVERY == 0:
+                self.progress(count, total)
+        self.result.rows = count
+        if count == 0:
+            raise FileRejected(_("The file has headers but no rows to import."))
+
+    # Pass 2 --------------------------------------------------------------------------------
+    def check_against_database(self) -> None:
+        codes = sorted({r.region for r in self.rows})
+        regions: dict[str, tuple[int, str]] = {}
+        for i in range(0, len(codes), QUERY_CHUNK):
+            chunk = codes[i : i + QUERY_CHUNK]
+            regions.update((c, (lv, k)) for c, lv, k in Region.objects.filter(code__in=chunk).values_list("code", "level", "kind"))
+        prefix = "" if self.user is None else user_prefix(self.user, "import_people")
+        if prefix is None:
+            raise FileRejected(_("Your role may not import rosters."))
+        indexes = [r.index for r in self.rows]
+        taken: set[str] = set()
+        for i in range(0, len(indexes), QUERY_CHUNK):
+            taken.update(Person.objects.filter(id_index__in=indexes[i : i + QUERY_CHUNK]).values_list("id_index", flat=True))
+        held = set()
+        for i in range(0, len(codes), QUERY_CHUNK):
+            held.update(
+                Appointment.objects.current(self.today)
+                .filter(region_id__in=codes[i : i + QUERY_CHUNK], post__in=SINGLE_HOLDER_POSTS)
+                .values_list("region_id", "post")
+            )
+        in_file: dict[tuple[str, str], int] = {}
+        add = self.problems.add
+        for r in self.rows:
+            level, kind = regions.get(r.region, (None, None))
+            if problem := rules.region_problem(level, kind):
+                add(r.number, fmt.REGION_CODE, r.region, problem)
+                continue
+            if not in_prefix(r.region, prefix):
+                add(r.number, fmt.REGION_CODE, r.region, _("this village or community is outside your jurisdiction"))
+                continue
+            if r.index in taken:
+                add(r.number, fmt.ID_NUMBER, r.person[9], _("a person with this ID number is already on the roster"))
+            for post in r.posts:
+                if problem := rules.post_problem(post, kind):
+                    add(r.number, fmt.POSTS, POST_LABEL_ZH[post], problem)
+                elif post in SINGLE_HOLDER_POSTS:
+                    if (r.region, post) in held:
+                        add(r.number, fmt.POSTS, POST_LABEL_ZH[post],
+                            _("this village already has a current holder of this post"))
+                    elif (first := in_file.setdefault((r.region, post), r.number)) != r.number:
+                        add(r.number, fmt.POSTS, POST_LABEL_ZH[post],
+                            _("row %(row)d already gives this village this post") % {"row": first})
+
+    # Write ---------------------------------------------------------------------------------
+    def write(self) -> None:
+        now = self.now
+        with transaction.atomic():
+            ids = allocate_ids(Person, len(self.rows))
+            person_fields = ["id", "region_id", "name", "name_pinyin", "name_initials", "gender", "ethnicity",
+                             "birth_date", "id_cipher", "id_index", "id_masked", "political_status", "education",
+                             "phone", "source", "talent_tags", "created_at", "updated_at"]
+            insert_rows(Person, person_fields, ((pk, *r.person, "[]", now, now) for pk, r in zip(ids, self.rows, strict=True)))
+            appointments = [
+                (pk, r.region, post, rules.term_for(r.start), r.start, "", now, now)
+                for pk, r in zip(ids, self.rows, strict=True) if r.start
+                for post in r.posts
+            ]
+            insert_rows(Appointment, ["person_id", "region_id", "post", "term", "start_date", "end_reason",
+                                      "created_at", "updated_at"], appointments)
+            actor = self.user if getattr(self.user, "is_authenticated", False) else None
+            summary = audit_record("roster.import", user=actor, region_code=getattr(actor, "scope_prefix", ""),
+                                   changes={"file": self.path.name, "people": len(ids), "appointments": len(appointments)})
+            insert_rows(AuditEvent, ["at", "actor_id", "actor_name", "address", "action", "object_type", "object_id",
+                                     "region_code", "changes", "outcome"],
+                        ((now, summary.actor_id, summary.actor_name, summary.address, "person.create", "people.person",
+                          str(pk), r.region, f'{{"import": {summary.pk}}}', "ok") for pk, r in zip(ids, self.rows, strict=True)))
+        self.result.people = len(ids)
+        self.result.appointments = len(appointments)
+
+    def run(self) -> ImportResult:
+        try:
+            self.read()
+            if self.result.ok:
+                self.check_against_database()
+            if self.result.ok:
+                self.write()
+        except FileRejected as exc:
+            self.problems.add(0, "", "", exc.reason)
+        return self.result
+
+
+def import_roster(path: Path | str, *, acting_user: Any = None, progress: Progress | None = None) -> ImportResult:
+    return RosterImporter(path, acting_user=acting_user, progress=progress).run()

@@ -1,0 +1,58 @@
+"""Running an uploaded roster import outside the web request: the page starts a separate
+`lingtouyang run-import JOB` process and polls the job row for progress."""
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone, translation
+
+from lingtouyang.audit.context import acting_as
+from lingtouyang.people.importer import import_roster
+from lingtouyang.people.models import ImportJob
+
+
+def import_job_create(*, acting_user: Any, upload: UploadedFile, address: str) -> ImportJob:
+    settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    job = ImportJob.objects.create(
+        created_by=acting_user, region_code=acting_user.scope_prefix, file_name=upload.name[:200],
+        stored_path="", language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    path = Path(settings.UPLOAD_DIR) / f"import-{job.pk}.xlsx"
+    with path.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    job.stored_path = str(path)
+    job.save(update_fields=["stored_path"])
+    if settings.IMPORT_RUNNER == "inline":
+        import_job_run(job.pk, address=address)
+    else:
+        subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+            [sys.executable, "-m", "lingtouyang", "run-import", str(job.pk), "--address", address],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+    return job
+
+
+def import_job_run(job_id: int, *, address: str = "") -> ImportJob:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job  # already run: running it again must not import twice
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    with translation.override(job.language), acting_as(job.created_by, address):
+        result = import_roster(job.stored_path, acting_user=job.created_by, progress=progress)
+        job.report = result.report_lines()
+    job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
+    job.people, job.appointments = result.people, result.appointments
+    job.rows_done = job.rows_total = result.rows
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "people", "appointments", "rows_done", "rows_total", "report", "finished_at"])
+    Path(job.stored_path).unlink(missing_ok=True)  # the upload holds full ID numbers; keep it no longer
+    return job

@@ -1,0 +1,67 @@
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from lingtouyang.accounts.models import User
+from lingtouyang.accounts.roles import Role
+from lingtouyang.audit.services import audit_record
+from lingtouyang.people.demo import generate, villages_without_people
+from lingtouyang.regions.loader import LUZHOU, load_luzhou, load_national
+
+DEMO_PASSWORD = "lingtouyang-demo"  # noqa: S105 - printed for the demo; `serve` in production refuses demo data
+DEMO_USERS = [
+    ("city", Role.CITY_ADMIN, "510500000000", "", "泸州市委组织部"),
+    ("jiangyang", Role.COUNTY_ADMIN, "510502000000", "", "江阳区委组织部"),
+    ("gulin", Role.COUNTY_ADMIN, "510525000000", "", "古蔺县委组织部"),
+    ("yusi", Role.TOWNSHIP_OFFICER, "510521102000", "", "喻寺镇组织委员"),
+    ("tanba", Role.VILLAGE_CADRE, "510521102237", "", "谭坝村干部"),
+    ("tanba-jw", Role.SUPERVISOR, "510521102237", "", "谭坝村监委会"),
+    ("gulin-police", Role.DEPT_REVIEWER, "510525000000", "公安", "古蔺县公安局"),
+]
+SCALES = {"city": LUZHOU[0][:4], "province": "51", "national": ""}
+
+
+class Command(BaseCommand):
+    help = "Build the demo: migrate, load divisions, generate cadres, create demo accounts, then serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="only build the data")
+        parser.add_argument("--scale", choices=list(SCALES), default="city",
+                            help="city: Luzhou (~10,000 cadres); province: Sichuan; national: 620,573 villages (~4 million)")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        started = time.monotonic()
+        call_command("migrate", interactive=False, verbosity=0)
+        scale = opts["scale"]
+        added = load_luzhou() if scale == "city" else load_national()
+        self.stdout.write(f"regions: {added} added")
+
+        def progress(villages: int, people: int) -> None:
+            sys.stderr.write(f"\r  {villages:,} villages, {people:,} people")
+            sys.stderr.flush()
+
+        people, appointments = generate(villages_without_people(SCALES[scale]), progress if scale != "city" else None)
+        if scale != "city":
+            sys.stderr.write("\n")
+        self.stdout.write(f"people: {people} added, appointments: {appointments} added")
+        if people:
+            audit_record("demo.generate", changes={"scale": scale, "people": people, "appointments": appointments})
+        for username, role, region, department, name in DEMO_USERS:
+            if not User.objects.filter(username=username).exists():
+                user = User(username=username, role=role, region_id=region, department=department, first_name=name)
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+        self.stdout.write(f"ready in {time.monotonic() - started:.1f}s; database: {settings.DATABASES['default']['NAME']}")
+        self.stdout.write("")
+        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+        for username, role, region, department, name in DEMO_USERS:
+            self.stdout.write(f"  {username:<14} {Role(role).label} · {name} ({region})")
+        if not opts["no_serve"]:
+            self.stdout.write("")
+            self.stdout.write(f"Open http://{opts['addr']}/  (Ctrl-C to stop)")
+            call_command("runserver", opts["addr"], insecure_serving=True, use_reloader=False)

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from lingtouyang.people.jobs import import_job_run
+
+
+class Command(BaseCommand):
+    help = "Run an uploaded roster import job (started by the web page)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("job", type=int)
+        parser.add_argument("--address", default="")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        job = import_job_run(opts["job"], address=opts["address"])
+        self.stdout.write(f"job {job.pk}: {job.status}")

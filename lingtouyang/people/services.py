@@ -1,0 +1,199 @@
+"""Every change to people and appointments goes through these functions: validate, save, write
+the audit row, in one transaction. Views, the API and commands call them; nothing else writes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lingtouyang.audit.services import audit_record, diff
+from lingtouyang.core import crypto
+from lingtouyang.core.scope import in_prefix, user_prefix
+from lingtouyang.people import rules
+from lingtouyang.people.codes import SINGLE_HOLDER_POSTS
+from lingtouyang.people.idnumber import IdNumberError, parse_id_number
+from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.normalize import CellError, parse_phone
+from lingtouyang.regions.models import Region
+from lingtouyang.regions.naming import pinyin_keys
+
+PERSON_FIELDS = [
+    "region", "name", "gender", "ethnicity", "birth_date", "political_status", "education", "phone", "source",
+]  # fmt: skip
+AUDITED_PERSON_FIELDS = [*PERSON_FIELDS, "id_masked"]
+
+
+def _check_region_in_scope(acting_user: Any, region: Region, field: str = "region") -> None:
+    if acting_user is None:
+        return  # the command line acts for the whole installation
+    prefix = user_prefix(acting_user, "edit_people")
+    if prefix is None or not in_prefix(region.code, prefix):
+        raise ValidationError({field: _("this village or community is outside your jurisdiction")})
+
+
+def _validate_person(data: dict[str, Any], id_number: str | None, errors: dict[str, list[str]]) -> Any:
+    region: Region | None = data.get("region")
+    if region is not None and (problem := rules.region_problem(region.level, region.kind)):
+        errors.setdefault("region", []).append(problem)
+    if not (data.get("name") or "").strip():
+        errors.setdefault("name", []).append(_("a name is required"))
+    if data.get("phone"):
+        try:
+            data["phone"] = parse_phone(data["phone"])
+        except CellError as exc:
+            errors.setdefault("phone", []).append(exc.message)
+    if id_number is None:
+        return None
+    try:
+        info = parse_id_number(id_number)
+    except IdNumberError as exc:
+        errors.setdefault("id_number", []).append(exc.message)
+        return None
+    if not data.get("birth_date"):
+        data["birth_date"] = info.birth_date
+    if not data.get("gender"):
+        data["gender"] = info.gender
+    if problem := rules.birth_date_problem(info, data["birth_date"]):
+        errors.setdefault("birth_date", []).append(problem)
+    if problem := rules.gender_problem(info, data["gender"]):
+        errors.setdefault("gender", []).append(problem)
+    if problem := rules.age_problem(info.birth_date, timezone.localdate()):
+        errors.setdefault("id_number", []).append(problem)
+    return info
+
+
+def _apply_id(person: Person, info: Any) -> None:
+    person.id_cipher = crypto.encrypt(info.number)
+    person.id_index = crypto.blind_index(info.number)
+    person.id_masked = info.masked
+
+
+def _id_taken(index: str, exclude_pk: int | None = None) -> bool:
+    return Person.objects.filter(id_index=index).exclude(pk=exclude_pk).exists()
+
+
+def person_create(*, acting_user: Any, id_number: str, **data: Any) -> Person:
+    errors: dict[str, list[str]] = {}
+    info = _validate_person(data, id_number, errors)
+    if errors:
+        raise ValidationError(errors)
+    _check_region_in_scope(acting_user, data["region"])
+    person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
+    person.name = person.name.strip()
+    person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+    _apply_id(person, info)
+    if _id_taken(person.id_index):
+        raise ValidationError({"id_number": _("a person with this ID number is already on the roster")})
+    person.full_clean(exclude=["id_cipher", "id_index", "id_masked"])
+    with transaction.atomic():
+        person.save()
+        audit_record("person.create", obj=person, region_code=person.region_id,
+                     changes=diff({}, model_to_dict(person, AUDITED_PERSON_FIELDS)), user=acting_user)
+    return person
+
+
+def person_update(*, acting_user: Any, person: Person, id_number: str | None = None, **data: Any) -> Person:
+    before = model_to_dict(person, AUDITED_PERSON_FIELDS)
+    _check_region_in_scope(acting_user, person.region)
+    errors: dict[str, list[str]] = {}
+    info = _validate_person(data, id_number or None, errors)
+    if errors:
+        raise ValidationError(errors)
+    if "region" in data:
+        _check_region_in_scope(acting_user, data["region"])
+    for key, value in data.items():
+        if key in PERSON_FIELDS:
+            setattr(person, key, value)
+    person.name = person.name.strip()
+    person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+    if info is not None:
+        _apply_id(person, info)
+        if _id_taken(person.id_index, exclude_pk=person.pk):
+            raise ValidationError({"id_number": _("a person with this ID number is already on the roster")})
+    elif (problem := rules.age_problem(person.birth_date, timezone.localdate())) and "birth_date" in data:
+        raise ValidationError({"birth_date": problem})
+    person.full_clean(exclude=["id_cipher", "id_index", "id_masked"])
+    changes = diff(before, model_to_dict(person, AUDITED_PERSON_FIELDS))
+    if info is not None:
+        changes["id_number"] = ["***", "***"]  # that it changed; never the number itself
+    with transaction.atomic():
+        person.save()
+        audit_record("person.update", obj=person, region_code=person.region_id, changes=changes, user=acting_user)
+    return person
+
+
+def person_reveal_id(*, acting_user: Any, person: Person) -> str:
+    """The full ID number, for a role allowed to see it; every view is audited."""
+    if acting_user is not None and not acting_user.has_capability("view_full_id"):
+        raise PermissionError("view_full_id")
+    audit_record("person.view_full_id", obj=person, region_code=person.region_id, user=acting_user)
+    return person.full_id_number()
+
+
+def _validate_appointment(appointment: Appointment) -> None:
+    errors: dict[str, list[str]] = {}
+    region = appointment.region
+    if problem := rules.region_problem(region.level, region.kind):
+        errors.setdefault("region", []).append(problem)
+    elif problem := rules.post_problem(appointment.post, region.kind):
+        errors.setdefault("post", []).append(problem)
+    if appointment.end_date and appointment.end_date < appointment.start_date:
+        errors.setdefault("end_date", []).append(_("the end date is before the start date"))
+    if appointment.post in SINGLE_HOLDER_POSTS and not errors:
+        today = timezone.localdate()
+        clash = (
+            Appointment.objects.current(today)
+            .filter(region=region, post=appointment.post)
+            .exclude(pk=appointment.pk)
+            .exclude(person=appointment.person)
+        )
+        is_current = appointment.start_date <= today and (not appointment.end_date or appointment.end_date > today)
+        if is_current and clash.exists():
+            errors.setdefault("post", []).append(_("this village already has a current holder of this post"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def appointment_create(
+    *, acting_user: Any, person: Person, region: Region, post: str, start_date: date,
+    end_date: date | None = None, term: int | None = None,
+) -> Appointment:
+    _check_region_in_scope(acting_user, region)
+    appointment = Appointment(
+        person=person, region=region, post=post, start_date=start_date, end_date=end_date,
+        term=term or rules.term_for(start_date),
+    )
+    _validate_appointment(appointment)
+    appointment.full_clean()
+    with transaction.atomic():
+        appointment.save()
+        audit_record("appointment.create", obj=appointment, region_code=region.code, user=acting_user,
+                     changes=diff({}, model_to_dict(appointment, ["person", "region", "post", "term", "start_date", "end_date"])))
+    return appointment
+
+
+APPOINTMENT_FIELDS = ["region", "post", "term", "start_date", "end_date", "end_reason"]
+
+
+def appointment_update(*, acting_user: Any, appointment: Appointment, **data: Any) -> Appointment:
+    _check_region_in_scope(acting_user, appointment.region)
+    before = model_to_dict(appointment, APPOINTMENT_FIELDS)
+    for key, value in data.items():
+        if key in APPOINTMENT_FIELDS:
+            setattr(appointment, key, value)
+    _check_region_in_scope(acting_user, appointment.region)
+    if appointment.end_date and not appointment.end_reason.strip():
+        raise ValidationError({"end_reason": _("say why the appointment ended")})
+    _validate_appointment(appointment)
+    appointment.full_clean()
+    with transaction.atomic():
+        appointment.save()
+        audit_record("appointment.update", obj=appointment, region_code=appointment.region_id, user=acting_user,
+                     changes=diff(before, model_to_dict(appointment, APPOINTMENT_FIELDS)))
+    return appointment

@@ -1,0 +1,142 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lingtouyang.core.pagination import page_of
+from lingtouyang.core.scope import get_visible_or_404
+from lingtouyang.people import services
+from lingtouyang.people.exporter import export_people_response
+from lingtouyang.people.forms import AppointmentForm, PersonForm
+from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.selectors import person_list
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not request.user.has_capability(capability):
+        raise PermissionDenied
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def person_list_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "view_people")
+    q, region = request.GET.get("q", ""), request.GET.get("region", "")
+    page = page_of(person_list(request.user, q=q, region=region), request)
+    template = "people/_rows.html" if request.headers.get("HX-Request") else "people/list.html"
+    return render(request, template, {"page": page, "q": q, "region": region})
+
+
+@login_required
+def person_lookup(request: HttpRequest) -> JsonResponse:
+    """Search-as-you-type for people: 20 at most, never a drop-down of thousands."""
+    _require(request, "view_people")
+    rows = person_list(request.user, q=request.GET.get("q", ""))[:20] if request.GET.get("q") else []
+    return JsonResponse({"results": [
+        {"id": p.id, "name": p.name, "region": p.region.short_name, "id_masked": p.id_masked} for p in rows
+    ]})
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.select_related("region"), request.user, id=person_id)
+    appointments = person.appointments.select_related("region").order_by("-start_date", "id")
+    return render(request, "people/detail.html", {"person": person, "appointments": appointments})
+
+
+@login_required
+@require_POST
+def person_reveal_id(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.all(), request.user, "view_full_id", id=person_id)
+    number = services.person_reveal_id(acting_user=request.user, person=person)
+    return HttpResponse(f'<code id="full-id">{number}</code>')
+
+
+def _person_initial(person: Person) -> dict[str, Any]:
+    fields = ["name", "gender", "birth_date", "ethnicity", "political_status", "education", "phone", "source"]
+    return {**{f: getattr(person, f) for f in fields}, "region": person.region_id}
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "edit_people")
+    form = PersonForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": person.name})
+            return redirect("people:detail", person_id=person.id)
+    return render(request, "people/form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.select_related("region"), request.user, "edit_people", id=person_id)
+    form = PersonForm(request.POST or None, initial=_person_initial(person), creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", person_id=person.id)
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@login_required
+def appointment_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.select_related("region"), request.user, "edit_people", id=person_id)
+    form = AppointmentForm(request.POST or None, initial={"region": person.region_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.appointment_create(
+                acting_user=request.user, person=person, region=data["region"], post=data["post"],
+                start_date=data["start_date"], end_date=data["end_date"], term=data["term"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Appointment added."))
+            return redirect("people:detail", person_id=person.id)
+    return render(request, "people/appointment_form.html", {"form": form, "person": person})
+
+
+@login_required
+def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_visible_or_404(
+        Appointment.objects.select_related("person", "region"), request.user, "edit_people", id=appointment_id
+    )
+    initial = {f: getattr(appointment, f) for f in ["post", "start_date", "end_date", "end_reason", "term"]}
+    form = AppointmentForm(request.POST or None, initial={**initial, "region": appointment.region_id})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "end_date"}
+        try:
+            services.appointment_update(acting_user=request.user, appointment=appointment, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", person_id=appointment.person_id)
+    return render(request, "people/appointment_form.html",
+                  {"form": form, "person": appointment.person, "appointment": appointment})
+
+
+@login_required
+def person_export(request: HttpRequest) -> HttpResponse:
+    _require(request, "export")
+    return export_people_response(request.user, q=request.GET.get("q", ""), region=request.GET.get("region", ""))

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian's chromium for the browser tests (Playwright drives it; its own browser download is not used)
+# and CJK fonts so that Chinese renders in screenshots and PDFs.
+set -euo pipefail
+if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "cjk"; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "chromium or CJK fonts missing; as root: apt-get install chromium fonts-noto-cjk (browser tests will be skipped)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null

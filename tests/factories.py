@@ -1,0 +1,65 @@
+"""Test data: valid ID numbers, people and accounts, written through the same services users call."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from stdnum.cn import ric
+
+from lingtouyang.accounts.models import User
+from lingtouyang.accounts.roles import Role
+from lingtouyang.people import services
+from lingtouyang.people.codes import Gender
+from lingtouyang.people.models import Person
+from lingtouyang.regions.models import Region
+
+PASSWORD = "correct-horse-battery"  # noqa: S105
+_seq = itertools.count(1)
+
+
+def id_number(county: str = "510502", born: date = date(1985, 3, 1), gender: str = Gender.MALE, seq: int | None = None) -> str:
+    n = next(_seq) if seq is None else seq
+    serial = (n % 499) * 2 + (1 if gender == Gender.MALE else 2)
+    body = f"{county}{born:%Y%m%d}{serial:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def make_person(region_code: str, *, name: str = "张三", born: date = date(1985, 3, 1),
+                gender: str = Gender.MALE, **extra: Any) -> Person:
+    region = Region.objects.get(code=region_code)
+    data: dict[str, Any] = {
+        "name": name, "gender": gender, "birth_date": born, "ethnicity": "01", "political_status": "01",
+        "education": "30", "region": region, "phone": "13800000000", "source": "migrant_worker",
+    }
+    data.update(extra)
+    number = data.pop("id_number", None) or id_number(region_code[:6], born, gender)
+    return services.person_create(acting_user=None, id_number=number, **data)
+
+
+def make_user(username: str, role: str, region_code: str, **extra: Any) -> User:
+    user = User(username=username, role=role, region_id=region_code, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+# Named users, one per role, and the places they stand. 谭坝村 is in 喻寺镇, 泸县; 古蔺县 is elsewhere.
+CITY = "510500000000"
+JIANGYANG = "510502000000"
+GULIN = "510525000000"
+YUSI = "510521102000"
+TANBA = "510521102237"
+OTHER_YUSI_VILLAGE = "510521102238"
+GULIN_VILLAGE = "510525001201"
+JIANGYANG_COMMUNITY = "510502001001"
+
+ROLE_USERS = {
+    "city": (Role.CITY_ADMIN, CITY),
+    "county": (Role.COUNTY_ADMIN, "510521000000"),
+    "township": (Role.TOWNSHIP_OFFICER, YUSI),
+    "village": (Role.VILLAGE_CADRE, TANBA),
+    "supervisor": (Role.SUPERVISOR, TANBA),
+    "reviewer": (Role.DEPT_REVIEWER, "510521000000"),
+}
