@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 
 from lingtouyang.regions.loader import load_luzhou
 from tests import factories

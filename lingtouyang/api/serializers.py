@@ -2,7 +2,14 @@
 
 from rest_framework import serializers
 
-from lingtouyang.people.codes import EDUCATION_CHOICES, ETHNICITY_CHOICES, POLITICAL_STATUS_CHOICES, Gender, Post, Source
+from lingtouyang.people.codes import (
+    EDUCATION_CHOICES,
+    ETHNICITY_CHOICES,
+    POLITICAL_STATUS_CHOICES,
+    Gender,
+    Post,
+    Source,
+)
 from lingtouyang.people.models import Appointment, Person
 from lingtouyang.regions.models import Region
 

@@ -14,7 +14,8 @@ class Actor:
     address: str = ""
 
 
-_current: ContextVar[Actor] = ContextVar("audit_actor", default=Actor(address="cli"))
+_CLI = Actor(address="cli")
+_current: ContextVar[Actor] = ContextVar("audit_actor", default=_CLI)  # noqa: B039 - Actor is frozen
 
 
 def current_actor() -> Actor:

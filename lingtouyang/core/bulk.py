@@ -28,7 +28,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
                     count += 1
             return count
         placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 - names from models
         batch: list[Sequence[Any]] = []
         for row in rows:
             batch.append(row)

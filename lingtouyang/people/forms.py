@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lingtouyang.people.codes import EDUCATION_CHOICES, ETHNICITY_CHOICES, POLITICAL_STATUS_CHOICES, Gender, Post, Source
+from lingtouyang.people.codes import (
+    EDUCATION_CHOICES,
+    ETHNICITY_CHOICES,
+    POLITICAL_STATUS_CHOICES,
+    Gender,
+    Post,
+    Source,
+)
 from lingtouyang.regions.models import Region
 
 

@@ -41,7 +41,7 @@ from lingtouyang.people.codes import (
 )
 from lingtouyang.people.idnumber import IdNumberError, compact, mask, parse_id_number
 from lingtouyang.people.models import Appointment, Person
-from lingtouyang.people.normalize import CellError, Precision, parse_date, parse_phone, text
+from lingtouyang.people.normalize import CellError, parse_date, parse_phone, text
 from lingtouyang.regions.models import Region
 
 MAX_PROBLEMS = 1_000
@@ -129,9 +129,10 @@ def _first_sheet_xml(archive: zipfile.ZipFile) -> str:
     book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     rid = re.search(r'<sheet\b[^>]*\br:id="([^"]+)"', book) or re.search(r'<sheet\b[^>]*\bid="([^"]+)"', book)
     if rid:
-        target = re.search(r'<Relationship\b[^>]*Id="%s"[^>]*Target="([^"]+)"' % re.escape(rid.group(1)), rels)
+        rel = re.escape(rid.group(1))
+        target = re.search(rf'<Relationship\b[^>]*Id="{rel}"[^>]*Target="([^"]+)"', rels)
         if target is None:
-            target = re.search(r'<Relationship\b[^>]*Target="([^"]+)"[^>]*Id="%s"' % re.escape(rid.group(1)), rels)
+            target = re.search(rf'<Relationship\b[^>]*Target="([^"]+)"[^>]*Id="{rel}"', rels)
         if target:
             path = target.group(1).lstrip("/")
             return path if path.startswith("xl/") else "xl/" + path

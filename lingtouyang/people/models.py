@@ -147,6 +147,9 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-id"]
 
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
     @property
     def percent(self) -> int:
         if self.status in (self.Status.DONE, self.Status.FAILED):

@@ -112,7 +112,8 @@ def dual_post_counts(prefix: str, group_length: int | None) -> dict[str, tuple[i
         dual=Count("region_id", filter=Q(both=True), distinct=True),
     ).order_by()
     if key is None:
-        return {"": (r["villages"], r["dual"]) for r in rows}
+        total = next(iter(rows), None)
+        return {"": (total["villages"], total["dual"])} if total else {}
     return {r["group"]: (r["villages"], r["dual"]) for r in rows}
 
 

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lingtouyang.audit.services import audit_record
-from lingtouyang.core.xlsx import xlsx_response
-
 from lingtouyang.core.scope import get_visible_or_404
+from lingtouyang.core.xlsx import xlsx_response
 from lingtouyang.people.selectors import children_structure, structure, village_roster
 from lingtouyang.regions.models import Level, Region
 from lingtouyang.regions.selectors import ancestors, region_search

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(f"ready in {time.monotonic() - started:.1f}s; database: {settings.DATABASES['default']['NAME']}")
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
-        for username, role, region, department, name in DEMO_USERS:
+        for username, role, region, _department, name in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {Role(role).label} · {name} ({region})")
         if not opts["no_serve"]:
             self.stdout.write("")
