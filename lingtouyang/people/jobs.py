@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from lingtouyang.audit.context import acting_as
 from lingtouyang.people.importer import import_roster
@@ -47,7 +48,16 @@ def import_job_run(job_id: int, *, address: str = "") -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
 
     with translation.override(job.language), acting_as(job.created_by, address):
-        result = import_roster(job.stored_path, acting_user=job.created_by, progress=progress)
+        try:
+            result = import_roster(job.stored_path, acting_user=job.created_by, progress=progress)
+        except Exception:
+            # Whatever broke, the job must not look as if it were still running.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+                report=[str(_("The import stopped because of an internal error; nothing was imported."))],
+            )
+            Path(job.stored_path).unlink(missing_ok=True)
+            raise
         job.report = result.report_lines()
     job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
     job.people, job.appointments = result.people, result.appointments

@@ -37,6 +37,8 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> FileResponse:
+    if not request.user.has_capability("import_people"):
+        raise PermissionDenied
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
     write_template(tmp.name)
     tmp.seek(0)
