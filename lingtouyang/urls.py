@@ -1,15 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lingtouyang.accounts.views import PasswordChangeView
 from lingtouyang.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("lingtouyang.regions.urls")),
     path("people/", include("lingtouyang.people.urls")),
     path("audit/", include("lingtouyang.audit.urls")),
+    path("accounts/", include("lingtouyang.accounts.urls")),
     path("api/v1/", include("lingtouyang.api.urls")),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from lingtouyang.accounts.models import User
 from lingtouyang.accounts.roles import ROLE_LEVEL, Role
 from lingtouyang.audit.services import audit_record
+from lingtouyang.core.scope import in_prefix, user_prefix
 from lingtouyang.regions.models import Region
 
 
@@ -22,6 +23,12 @@ def user_create(*, acting_user: Any, username: str, role: str, region_code: str,
     elif role in Role.values and region.level != ROLE_LEVEL[Role(role)]:
         errors["region"] = [_("a %(role)s is bound to a region of level %(level)s, not %(name)s") % {
             "role": Role(role).label, "level": ROLE_LEVEL[Role(role)].label, "name": region.short_name}]
+    if region is not None and acting_user is not None:
+        prefix = user_prefix(acting_user, "manage_accounts")
+        if prefix is None or not in_prefix(region.code, prefix):
+            errors["region"] = [_("this region is outside your jurisdiction")]
+    if not username or len(username) > 150:
+        errors["username"] = [_("a user name is required (at most 150 characters)")]
     if User.objects.filter(username=username).exists():
         errors["username"] = [_("the user name %(name)s is taken") % {"name": username}]
     user = User(username=username, role=role, region=region, department=department, first_name=full_name)

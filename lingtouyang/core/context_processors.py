@@ -14,4 +14,5 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
         "perms_audit": user.has_capability("view_audit"),
         "perms_full_id": user.has_capability("view_full_id"),
         "perms_export": user.has_capability("export"),
+        "perms_accounts": user.has_capability("manage_accounts"),
     }

@@ -45,6 +45,9 @@ from lingtouyang.people.normalize import CellError, parse_date, parse_phone, tex
 from lingtouyang.regions.models import Region
 
 MAX_PROBLEMS = 1_000
+HEADER_ROWS_ALLOWED = 5
+# About 2 KB of sheet XML per roster row is already generous; a bigger sheet is refused unread.
+MAX_SHEET_XML_BYTES = 400 * 1024 * 1024
 PROGRESS_EVERY = 2_000
 QUERY_CHUNK = 900  # below SQLite's bound-parameter limit
 _POST_SPLIT = re.compile("[" + re.escape(fmt.POST_SEPARATORS) + "]+")
@@ -139,6 +142,14 @@ def _first_sheet_xml(archive: zipfile.ZipFile) -> str:
     return "xl/worksheets/sheet1.xml"
 
 
+def _too_many_rows(count: int | None) -> str:
+    if count is None:
+        return _("The file has more than %(max)d rows; at most %(max)d can be imported at once. Split it.") % {
+            "max": settings.IMPORT_MAX_ROWS}
+    return _("The file has %(n)d rows; at most %(max)d can be imported at once. Split it.") % {
+        "n": count, "max": settings.IMPORT_MAX_ROWS}
+
+
 def _inspect_package(path: Path) -> None:
     """What calamine hides: formulas (we want typed values) — found by scanning the sheet's XML."""
     with path.open("rb") as fh:
@@ -147,7 +158,10 @@ def _inspect_package(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             sheet = _first_sheet_xml(archive)
+            if archive.getinfo(sheet).file_size > MAX_SHEET_XML_BYTES:
+                raise FileRejected(_too_many_rows(None))
             tail = b""
+            rows = 0
             with archive.open(sheet) as xml:
                 while chunk := xml.read(1 << 20):
                     found = _FORMULA.search(tail + chunk)
@@ -155,6 +169,10 @@ def _inspect_package(path: Path) -> None:
                         raise FileRejected(
                             _("Cell %(cell)s holds a formula. Copy the sheet and paste it as values, then upload again.")
                             % {"cell": found.group(1).decode()})
+                    # Counted here, before calamine loads the whole sheet into memory.
+                    rows += chunk.count(b"<row ")
+                    if rows > settings.IMPORT_MAX_ROWS + HEADER_ROWS_ALLOWED:
+                        raise FileRejected(_too_many_rows(None))
                     tail = chunk[-200:]
     except (zipfile.BadZipFile, KeyError) as exc:
         raise FileRejected(_("This .xlsx file is damaged or not a workbook.")) from exc
@@ -331,8 +349,7 @@ class RosterImporter:
                                % {"row": r0 + 1})
         total = sheet.total_height
         if total - 1 > settings.IMPORT_MAX_ROWS:
-            raise FileRejected(_("The file has %(n)d rows; at most %(max)d can be imported at once. Split it.")
-                               % {"n": total - 1, "max": settings.IMPORT_MAX_ROWS})
+            raise FileRejected(_too_many_rows(total - 1))
         rows = sheet.iter_rows()
         header_row, self.columns = _header_map(rows)
         count = 0
