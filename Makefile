@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/ruff check .
 
 messages: install
-	cd lingtouyang && ../$(BIN)/lingtouyang makemessages -l zh_Hans --no-obsolete --ignore 'static/vendor/*' && ../$(BIN)/lingtouyang compilemessages -l zh_Hans
+	cd lingtouyang && ../$(BIN)/lingtouyang makemessages -l zh_Hans --no-obsolete --ignore '*/static/vendor/*' && ../$(BIN)/lingtouyang compilemessages -l zh_Hans
 
 bench-import: install
 	$(BIN)/python bench/bench_import.py

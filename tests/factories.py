@@ -63,3 +63,49 @@ ROLE_USERS = {
     "supervisor": (Role.SUPERVISOR, TANBA),
     "reviewer": (Role.DEPT_REVIEWER, "510521000000"),
 }
+
+
+# Added for the permission matrix and the query counts.
+OTHER_TOWNSHIP_VILLAGE = "510521103226"  # 罐顶山村, 得胜镇, 泸县: in the county, outside 喻寺镇
+CHENGDU = "510100000000"
+OUTSIDE_VILLAGE = "510104017001"  # 水井坊社区, 成都市锦江区: outside Luzhou, so outside every account here
+_OUTSIDE_CHAIN = [
+    ("510100000000", "成都市", "成都市", 2, "city", "510000000000"),
+    ("510104000000", "锦江区", "锦江区", 3, "district", "510100000000"),
+    ("510104017000", "锦官驿街道", "锦官驿街道", 4, "subdistrict", "510104000000"),
+    (OUTSIDE_VILLAGE, "水井坊社区居委会", "水井坊社区", 5, "community", "510104017000"),
+]
+
+
+def make_outside_luzhou() -> Region:
+    """A real chain of divisions outside Luzhou (the test database holds Luzhou only)."""
+    from lingtouyang.regions.naming import pinyin_keys
+
+    for code, name, short, level, kind, parent in _OUTSIDE_CHAIN:
+        full, initials = pinyin_keys(short)
+        Region.objects.get_or_create(code=code, defaults={
+            "name": name, "short_name": short, "level": level, "kind": kind, "parent_id": parent,
+            "pinyin": full, "initials": initials,
+        })
+    return Region.objects.get(code=OUTSIDE_VILLAGE)
+
+
+def make_appointment(person: Person, *, region_code: str | None = None, post: str = "party_member",
+                     start: date = date(2021, 3, 1), **extra: Any) -> Any:
+    region = Region.objects.get(code=region_code or person.region_id)
+    return services.appointment_create(acting_user=None, person=person, region=region, post=post,
+                                       start_date=start, **extra)
+
+
+def make_people(region_code: str, count: int, *, surname: str = "王", with_post: bool = True) -> list[Person]:
+    """`count` people in one village, each with a current post, through the services."""
+    given = "德智体美劳仁义礼信忠孝廉勤俭"
+    people = []
+    for i in range(count):
+        name = surname + given[i % len(given)] + given[(i // len(given)) % len(given)]
+        born = date(1970 + i % 30, 1 + i % 12, 1 + i % 28)
+        person = make_person(region_code, name=name, born=born)
+        if with_post:
+            make_appointment(person)
+        people.append(person)
+    return people

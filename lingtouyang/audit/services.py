@@ -4,6 +4,7 @@ from django.db.models import Model
 
 from lingtouyang.audit.context import current_actor
 from lingtouyang.audit.models import AuditEvent
+from lingtouyang.core.scope import CODE_LENGTH
 
 
 def _json_safe(value: Any) -> Any:
@@ -43,7 +44,8 @@ def audit_record(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        region_code=region_code,
+        # A prefix ("510521") is stored as its region's 12-digit code, or no scoped reader would see the row.
+        region_code=region_code.ljust(CODE_LENGTH, "0") if region_code else "",
         changes=changes or {},
         outcome=outcome,
     )

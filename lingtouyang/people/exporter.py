@@ -53,7 +53,9 @@ def _scope_note(user: Any, region: str, q: str, full_id: bool) -> str:
 def export_people_response(user: Any, *, q: str = "", region: str = "") -> FileResponse:
     full_id = user.has_capability("view_full_id")
     qs = person_list(user, q=q, region=region).select_related(None)
-    audit_record("export.people", region_code=region or user.scope_prefix, user=user,
+    # A filter outside the exporter's jurisdiction selects nothing; the row belongs to the exporter's region.
+    scope = region if region.startswith(user.scope_prefix) else user.scope_prefix
+    audit_record("export.people", region_code=scope, user=user,
                  changes={"q": q, "region": region, "full_id": full_id})
     name = f"roster-{region or user.scope_prefix or 'all'}.xlsx"
     return xlsx_response(name, fmt.HEADERS, _rows(qs, full_id), sheet="花名册",

@@ -40,7 +40,7 @@ class PersonForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=30, required=False,
                                 help_text=_("18 characters; the last may be X"))
     gender = forms.ChoiceField(label=_("gender"), choices=[("", "—"), *Gender.choices], required=False)
-    birth_date = forms.DateField(label=_("birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     ethnicity = forms.ChoiceField(label=_("ethnicity"), choices=ETHNICITY_CHOICES)
     political_status = forms.ChoiceField(label=_("political status"), choices=POLITICAL_STATUS_CHOICES)
     education = forms.ChoiceField(label=_("education"), choices=EDUCATION_CHOICES)
@@ -58,8 +58,8 @@ class PersonForm(forms.Form):
 class AppointmentForm(forms.Form):
     region = RegionCodeField()
     post = forms.ChoiceField(label=_("post"), choices=Post.choices)
-    start_date = forms.DateField(label=_("start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("end date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("end date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end_reason = forms.CharField(label=_("reason for leaving"), max_length=200, required=False)
     term = forms.IntegerField(label=_("term (election year)"), required=False, min_value=1950, max_value=2100,
                               help_text=_("empty: the term the start date falls in"))

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -46,7 +47,9 @@ def parse_id_number(raw: object) -> IdNumber:
     number = compact(raw)
     if len(number) != 18:
         raise IdNumberError(str(_("an ID number has 18 characters; this one has %(n)d") % {"n": len(number)}))
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # isascii: NFKC leaves digits of other scripts (e.g. Arabic-Indic) as they are, and they would be
+    # stored and blind-indexed apart from the same number in ASCII.
+    if not (number.isascii() and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
         raise IdNumberError(str(_("an ID number is 17 digits followed by a digit or X")))
     if number[:2] not in PROVINCE_CODES:
         raise IdNumberError(str(_("the ID number's address code does not start with a province code")))
@@ -56,6 +59,8 @@ def parse_id_number(raw: object) -> IdNumber:
         born = ric.get_birth_date(number)
     except StdnumError as exc:
         raise IdNumberError(str(_("the ID number holds no valid birth date"))) from exc
+    if born > timezone.localdate():
+        raise IdNumberError(str(_("the ID number holds no valid birth date")))
     gender = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
     return IdNumber(number=number, birth_date=born, gender=gender)
 

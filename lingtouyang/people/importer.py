@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pypinyin import Style, lazy_pinyin
 
 from lingtouyang.audit.models import AuditEvent
@@ -50,7 +52,7 @@ HEADER_ROWS_ALLOWED = 5
 MAX_SHEET_XML_BYTES = 400 * 1024 * 1024
 PROGRESS_EVERY = 2_000
 QUERY_CHUNK = 900  # below SQLite's bound-parameter limit
-_POST_SPLIT = re.compile("[" + re.escape(fmt.POST_SEPARATORS) + "]+")
+_POST_SPLIT = re.compile("[" + re.escape(fmt.POST_SEPARATORS) + r"\s]+")
 _FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >]')
 
 Progress = Callable[[int, int], None]
@@ -80,8 +82,9 @@ class ImportResult:
         if self.ok:
             return _("Imported %(people)d people, %(appointments)d appointments.") % {
                 "people": self.people, "appointments": self.appointments}
-        text_ = _("Nothing was imported: %(n)d problems found.") % {"n": len(self.problems) + self.more_problems}
-        return text_
+        n = len(self.problems) + self.more_problems
+        return ngettext("Nothing was imported: %(n)d problem found.", "Nothing was imported: %(n)d problems found.",
+                        n) % {"n": n}
 
     def report_lines(self) -> list[str]:
         lines = [self.summary()]
@@ -90,7 +93,8 @@ class ImportResult:
             value = f" «{p.value}»" if p.value else ""
             lines.append(f"{where}{value}: {p.reason}")
         if self.more_problems:
-            lines.append(_("… and %(n)d more problems.") % {"n": self.more_problems})
+            lines.append(ngettext("… and %(n)d more problem.", "… and %(n)d more problems.", self.more_problems)
+                         % {"n": self.more_problems})
         return lines
 
 
@@ -174,7 +178,7 @@ def _inspect_package(path: Path) -> None:
                     if rows > settings.IMPORT_MAX_ROWS + HEADER_ROWS_ALLOWED:
                         raise FileRejected(_too_many_rows(None))
                     tail = chunk[-200:]
-    except (zipfile.BadZipFile, KeyError) as exc:
+    except (zipfile.BadZipFile, KeyError, zlib.error, EOFError) as exc:  # zlib, EOF: garbled or cut-off data
         raise FileRejected(_("This .xlsx file is damaged or not a workbook.")) from exc
 
 
@@ -259,13 +263,13 @@ class RosterImporter:
             elif info and (problem := rules.gender_problem(info, gender)):
                 add(n, fmt.GENDER, raw, problem)
         raw = self._cell(row, fmt.BIRTH_DATE)
-        if text(raw) and info:
+        if text(raw):  # read even when the ID number is bad: every bad cell is reported
             try:
                 born, precision = parse_date(raw)
             except CellError as exc:
                 add(n, fmt.BIRTH_DATE, raw, exc.message)
             else:
-                if problem := rules.birth_date_problem(info, born, precision):
+                if info and (problem := rules.birth_date_problem(info, born, precision)):
                     add(n, fmt.BIRTH_DATE, raw, problem)
         if info and (problem := rules.age_problem(info.birth_date, self.today)):
             add(n, fmt.ID_NUMBER, raw_id, problem)
@@ -277,8 +281,8 @@ class RosterImporter:
         if self._required(n, fmt.REGION_CODE, region) and not (region.isdigit() and len(region) == 12):
             add(n, fmt.REGION_CODE, region, _("a village or community code has 12 digits"))
         posts: list[str] = []
-        raw = text(self._cell(row, fmt.POSTS))
-        for part in filter(None, _POST_SPLIT.split(raw)):
+        # Split before text() drops whitespace: a space or line break between two posts separates them.
+        for part in filter(None, map(text, _POST_SPLIT.split(str(self._cell(row, fmt.POSTS) or "")))):
             post = POST_NAMES.get(part)
             if post is None:
                 add(n, fmt.POSTS, part, _("not a post we know; use e.g. %(examples)s")
@@ -347,7 +351,7 @@ class RosterImporter:
             (r0, c0), _end = sheet.merged_cell_ranges[0]
             raise FileRejected(_("The sheet has merged cells (e.g. at row %(row)d). Unmerge them so that every row stands alone.")
                                % {"row": r0 + 1})
-        total = sheet.total_height
+        total = sheet.end[0] + 1 if sheet.end else 0  # rows incl. the header; total_height is the last row's index
         if total - 1 > settings.IMPORT_MAX_ROWS:
             raise FileRejected(_too_many_rows(total - 1))
         rows = sheet.iter_rows()

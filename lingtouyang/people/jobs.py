@@ -19,7 +19,7 @@ from lingtouyang.people.models import ImportJob
 def import_job_create(*, acting_user: Any, upload: UploadedFile, address: str) -> ImportJob:
     settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
     job = ImportJob.objects.create(
-        created_by=acting_user, region_code=acting_user.scope_prefix, file_name=upload.name[:200],
+        created_by=acting_user, region_code=acting_user.region_id or "", file_name=upload.name[:200],
         stored_path="", language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     path = Path(settings.UPLOAD_DIR) / f"import-{job.pk}.xlsx"

@@ -57,7 +57,8 @@ def _from_number(value: float) -> tuple[date, Precision]:
     if SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
         return EXCEL_EPOCH + timedelta(days=int(value)), Precision.DAY
     year = int(value)
-    if 1900 <= year <= 2100 and not float(value).is_integer():
+    # round(): at most two digits after the point (1985.12); 1985.001 or 1985.123 is no month.
+    if 1900 <= year <= 2100 and not float(value).is_integer() and round(value, 2) == value:
         # 1985.3 typed into a number cell. 1985.1 may have been 1985.10 before Excel dropped the 0.
         digits = f"{value:.2f}".split(".")[1].rstrip("0")
         if digits == "1":

@@ -37,11 +37,13 @@ def _check_region_in_scope(acting_user: Any, region: Region, field: str = "regio
         raise ValidationError({field: _("this village or community is outside your jurisdiction")})
 
 
-def _validate_person(data: dict[str, Any], id_number: str | None, errors: dict[str, list[str]]) -> Any:
+def _validate_person(
+    data: dict[str, Any], id_number: str | None, errors: dict[str, list[str]], *, partial: bool = False
+) -> Any:
     region: Region | None = data.get("region")
     if region is not None and (problem := rules.region_problem(region.level, region.kind)):
         errors.setdefault("region", []).append(problem)
-    if not (data.get("name") or "").strip():
+    if (not partial or "name" in data) and not (data.get("name") or "").strip():
         errors.setdefault("name", []).append(_("a name is required"))
     if data.get("phone"):
         try:
@@ -102,7 +104,14 @@ def person_update(*, acting_user: Any, person: Person, id_number: str | None = N
     before = model_to_dict(person, AUDITED_PERSON_FIELDS)
     _check_region_in_scope(acting_user, person.region)
     errors: dict[str, list[str]] = {}
-    info = _validate_person(data, id_number or None, errors)
+    info = _validate_person(data, id_number or None, errors, partial=True)
+    if info is None and not errors and ("birth_date" in data or "gender" in data):
+        # No new number: what changes must still agree with the number on record.
+        stored = parse_id_number(person.full_id_number())
+        if problem := rules.birth_date_problem(stored, data.get("birth_date")):
+            errors.setdefault("birth_date", []).append(problem)
+        if problem := rules.gender_problem(stored, data.get("gender")):
+            errors.setdefault("gender", []).append(problem)
     if errors:
         raise ValidationError(errors)
     if "region" in data:
@@ -130,8 +139,10 @@ def person_update(*, acting_user: Any, person: Person, id_number: str | None = N
 
 def person_reveal_id(*, acting_user: Any, person: Person) -> str:
     """The full ID number, for a role allowed to see it; every view is audited."""
-    if acting_user is not None and not acting_user.has_capability("view_full_id"):
-        raise PermissionError("view_full_id")
+    if acting_user is not None:
+        prefix = user_prefix(acting_user, "view_full_id")
+        if prefix is None or not in_prefix(person.region_id, prefix):
+            raise PermissionError("view_full_id")
     audit_record("person.view_full_id", obj=person, region_code=person.region_id, user=acting_user)
     return person.full_id_number()
 

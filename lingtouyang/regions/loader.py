@@ -66,11 +66,19 @@ def _national_rows() -> Iterator[tuple]:
 
 
 def _load(rows: Iterator[tuple]) -> int:
-    existing = set(Region.objects.values_list("code", flat=True))
+    seen = set(Region.objects.values_list("code", flat=True))
+
+    def fresh() -> Iterator[tuple]:
+        # A padded code can come twice: 东莞市 is a city and its own county (441900 → 441900000000),
+        # 金门县 its own township and village. The first (higher) level wins.
+        for row in rows:
+            if row[0] not in seen:
+                seen.add(row[0])
+                yield row
+
     # Parents come before children in every source file, so inserting in order keeps FKs valid.
-    fresh = (row for row in rows if row[0] not in existing)
     with transaction.atomic():
-        return insert_rows(Region, [f if f != "parent" else "parent_id" for f in FIELDS], fresh)
+        return insert_rows(Region, [f if f != "parent" else "parent_id" for f in FIELDS], fresh())
 
 
 def load_luzhou() -> int:

@@ -2,20 +2,35 @@
 (function () {
   var data = JSON.parse(document.getElementById("chart-data").textContent);
   var palette = ["#b3261e", "#d9822b", "#e3b341", "#4c9a2a", "#2b7bb9", "#6f42c1", "#8c959f"];
+  // The page's own font stack, so that Chinese in the charts uses the same (Simplified Chinese) font.
+  var font = window.getComputedStyle(document.body).fontFamily;
+  var base = { color: palette, textStyle: { fontFamily: font } };
+  function title(text) { return { text: text, left: "center", top: 0, textStyle: { fontSize: 14, fontWeight: 600, fontFamily: font } }; }
+  function options(extra) { var o = {}, k; for (k in base) o[k] = base[k]; for (k in extra) o[k] = extra[k]; return o; }
   function mount(id) { var el = document.getElementById(id); return el ? echarts.init(el, null, { renderer: "svg" }) : null; }
-  function bar(id, title, rows) {
+  // Category labels: level when they fit, slanted when crowded, thinned out when even that overlaps.
+  function categoryLabels(el, count, room) {
+    var per = el.clientWidth / Math.max(count, 1);
+    return { interval: per < 18 ? "auto" : 0, rotate: per < room ? 45 : 0, hideOverlap: true };
+  }
+  function bar(id, name, rows) {
     var c = mount(id); if (!c) return;
-    c.setOption({ color: palette, title: { text: title, textStyle: { fontSize: 14 } }, tooltip: {},
-      grid: { left: 40, right: 10, bottom: 40, top: 40 },
-      xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
-      yAxis: { type: "value", minInterval: 1 }, series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "top" } }] });
+    c.setOption(options({ title: title(name), tooltip: {},
+      // top leaves room for the title and the value above the tallest bar; axis labels stay inside.
+      grid: { left: 4, right: 8, bottom: 4, top: 48, containLabel: true },
+      xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisLabel: categoryLabels(c.getDom(), rows.length, 56) },
+      yAxis: { type: "value", minInterval: 1 }, series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "top" } }] }));
     return c;
   }
-  function pie(id, title, rows) {
+  function pie(id, name, rows) {
     var c = mount(id); if (!c) return;
-    c.setOption({ color: palette, title: { text: title, textStyle: { fontSize: 14 } }, tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      series: [{ type: "pie", radius: ["35%", "65%"], top: 20, data: rows.filter(function (r) { return r[1] > 0; }).map(function (r) { return { name: r[0], value: r[1] }; }),
-        label: { formatter: "{b}\n{d}%" } }] });
+    // Names go in the legend below (they are long, and a narrow card cut them off beside the ring);
+    // the slices carry their share.
+    c.setOption(options({ title: title(name), tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      legend: { type: "scroll", bottom: 0, left: "center", itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 12, fontFamily: font } },
+      series: [{ type: "pie", radius: ["32%", "56%"], center: ["50%", "48%"], minShowLabelAngle: 6, avoidLabelOverlap: true,
+        data: rows.filter(function (r) { return r[1] > 0; }).map(function (r) { return { name: r[0], value: r[1] }; }),
+        label: { formatter: "{d}%" }, labelLine: { length: 6, length2: 6 } }] }));
     return c;
   }
   var charts = [
@@ -27,13 +42,13 @@
   var kids = data.children.filter(function (r) { return r.total > 0; });
   var c = kids.length ? mount("chart-children") : null;
   if (c) {
-    c.setOption({ color: palette, title: { text: data.titles.children, textStyle: { fontSize: 14 } }, tooltip: { trigger: "axis" },
-      legend: { top: 0, right: 0, data: [data.titles.cadres, data.titles.average_age] },
-      grid: { left: 45, right: 45, bottom: 70, top: 40 },
-      xAxis: { type: "category", data: kids.map(function (r) { return r.name; }), axisLabel: { interval: 0, rotate: 40 } },
+    c.setOption(options({ title: title(data.titles.children), tooltip: { trigger: "axis" },
+      legend: { bottom: 0, left: "center", data: [data.titles.cadres, data.titles.average_age], textStyle: { fontFamily: font } },
+      grid: { left: 4, right: 4, bottom: 30, top: 40, containLabel: true },
+      xAxis: { type: "category", data: kids.map(function (r) { return r.name; }), axisLabel: categoryLabels(c.getDom(), kids.length, 64) },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 20, max: 70 }],
-      series: [{ name: data.titles.cadres, type: "bar", data: kids.map(function (r) { return r.total; }) },
-               { name: data.titles.average_age, type: "line", yAxisIndex: 1, data: kids.map(function (r) { return r.average_age; }) }] });
+      series: [{ name: data.titles.cadres, type: "bar", data: kids.map(function (r) { return r.total; }), cursor: "pointer" },
+               { name: data.titles.average_age, type: "line", yAxisIndex: 1, data: kids.map(function (r) { return r.average_age; }) }] }));
     // Drill down: a click on a region's bar opens that region.
     c.on("click", function (p) { window.location.href = kids[p.dataIndex].url; });
     charts.push(c);

@@ -1,0 +1,626 @@
+"""Every URL of the project, as every role and as an anonymous visitor.
+
+Built like Read the Docs' test_privacy_urls.py: the test walks the URL resolver, so a view added
+later is checked without touching the logic here. What it needs is data: each route is classified in
+ROUTES (the capability it needs), each URL kwarg has a provider in KWARGS (an in-scope value and
+out-of-scope values for an account). A route or a kwarg nobody classified fails the test and says
+what to add. Expected statuses come from one rule (capability × scope) and the short EXCEPTIONS list.
+
+Writes, and the contents of the exports, are checked further down."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lingtouyang.accounts.models import User
+from lingtouyang.accounts.roles import Role
+from lingtouyang.audit.models import AuditEvent
+from lingtouyang.people.jobs import import_job_create
+from lingtouyang.people.models import Appointment, ImportJob, Person
+from lingtouyang.people.template import write_template
+from lingtouyang.regions.models import Region
+from tests import factories as f
+
+ANON = "anonymous"
+ROLES = list(f.ROLE_USERS)  # city, county, township, village, supervisor, reviewer
+WHO = [*ROLES, ANON]
+
+# What each account's region stands for, written out here rather than asked of the code under test.
+PREFIX = {
+    "city": "5105", "county": "510521", "township": "510521102", "village": "510521102237",
+    "supervisor": "510521102237", "reviewer": "510521",
+}
+SEES_PEOPLE = {"city", "county", "township", "village", "supervisor"}  # not the department reviewer
+WRITERS = {"city", "county", "township"}
+
+# One person (with one post) in each village; the names are chosen to occur nowhere else.
+PEOPLE = {
+    f.TANBA: "甘守仁",
+    f.OTHER_YUSI_VILLAGE: "莫怀远",
+    f.OTHER_TOWNSHIP_VILLAGE: "岑立新",
+    f.GULIN_VILLAGE: "蒲永昌",
+    f.OUTSIDE_VILLAGE: "冉季平",
+}
+# For each account, the nearest village just outside its scope, and the region just above its own
+# (a prefix test must not let anyone climb).
+NEAREST_OUTSIDE = {
+    "city": f.OUTSIDE_VILLAGE, "county": f.GULIN_VILLAGE, "township": f.OTHER_TOWNSHIP_VILLAGE,
+    "village": f.OTHER_YUSI_VILLAGE, "supervisor": f.OTHER_YUSI_VILLAGE, "reviewer": f.GULIN_VILLAGE,
+}
+ABOVE = {
+    "city": "510000000000", "county": f.CITY, "township": "510521000000", "village": f.YUSI,
+    "supervisor": f.YUSI, "reviewer": f.CITY,
+}
+
+
+# --- the world every request runs against ------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    people: dict[str, Person]
+    appointments: dict[str, Appointment]
+    tmp: Path
+    jobs: dict[str, ImportJob] = field(default_factory=dict)
+
+    def user(self, who: str) -> Any:
+        return self.users["city" if who == ANON else who]
+
+    def job(self, username: str) -> ImportJob:
+        """An import job uploaded by this account, made through the real upload path on first use."""
+        if username not in self.jobs:
+            path = self.tmp / f"template-{username}.xlsx"
+            write_template(path)
+            upload = SimpleUploadedFile(f"名册-{username}.xlsx", path.read_bytes())
+            self.jobs[username] = import_job_create(acting_user=self.users[username], upload=upload, address="")
+        return self.jobs[username]
+
+    def forbidden(self, who: str) -> list[str]:
+        """What must never show for this account: out-of-scope people, villages and accounts."""
+        prefix = PREFIX.get(who)
+        words = [u.username for key, u in self.users.items()
+                 if key not in PREFIX and (prefix is None or not u.region_id.startswith(prefix))]
+        for code, person in self.people.items():
+            if who not in SEES_PEOPLE or not code.startswith(prefix or "-"):
+                words += [person.name, person.id_masked]
+            if prefix is None or not code.startswith(prefix):
+                words.append(person.region.short_name)
+        return words
+
+
+@pytest.fixture
+def world(users, upload_dir, tmp_path) -> World:  # noqa: ANN001
+    f.make_outside_luzhou()
+    people, appointments = {}, {}
+    for code, name in PEOPLE.items():
+        people[code] = f.make_person(code, name=name, born=date(1980, 5, 17))
+        appointments[code] = f.make_appointment(people[code])
+    extra = {
+        "gulin": f.make_user("gulin_admin_x", Role.COUNTY_ADMIN, f.GULIN),
+        "city2": f.make_user("city_colleague_x", Role.CITY_ADMIN, f.CITY),
+        "county2": f.make_user("county_colleague_x", Role.COUNTY_ADMIN, "510521000000"),
+        "township2": f.make_user("township_colleague_x", Role.TOWNSHIP_OFFICER, f.YUSI),
+    }
+    w = World(users={**users, **extra}, people=people, appointments=appointments, tmp=tmp_path)
+    # The words used as evidence must not be names of anything an account may legitimately see.
+    for who, prefix in PREFIX.items():
+        for word in w.forbidden(who):
+            assert not Region.objects.filter(code__startswith=prefix, short_name=word).exists(), word
+    return w
+
+
+# --- kwarg providers ---------------------------------------------------------------------------
+
+
+@dataclass
+class Values:
+    inside: Any
+    # Each out-of-scope value, with the words that must not show when asking for it.
+    outside: list[tuple[Any, list[str]]]
+    inside_words: list[str] = field(default_factory=list)
+    scoped: bool = True
+
+
+def _region_values(w: World, who: str, route: Route) -> Values:
+    own = w.user(who).region
+    near = Region.objects.get(code=NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    above = Region.objects.get(code=ABOVE.get(who, "510000000000"))
+    return Values(own.code, [(near.code, [near.short_name]), (above.code, [above.short_name])], [own.short_name])
+
+
+def _person_values(w: World, who: str, route: Route) -> Values:
+    inside = w.people[f.TANBA]
+    out = w.people[NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE)]
+    return Values(inside.pk, [(out.pk, [out.name, out.id_masked])], [inside.name])
+
+
+def _appointment_values(w: World, who: str, route: Route) -> Values:
+    inside = w.appointments[f.TANBA]
+    out = w.appointments[NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE)]
+    return Values(inside.pk, [(out.pk, [out.person.name, out.region.short_name])], [inside.region.short_name])
+
+
+def _job_values(w: World, who: str, route: Route) -> Values:
+    """Jobs are their uploader's: a colleague's job in the same region is as invisible as another county's."""
+    me = who if who in WRITERS else "township"
+    colleague = {"city": "city2", "county": "county2", "township": "township2"}[me]
+    mine, theirs, far = w.job(me), w.job(colleague), w.job("gulin")
+    return Values(mine.pk, [(theirs.pk, [theirs.file_name]), (far.pk, [far.file_name])], [mine.file_name])
+
+
+def _api_pk_values(w: World, who: str, route: Route) -> Values:
+    basename = (route.initkwargs or {}).get("basename")
+    provider = API_PK.get(basename)
+    if provider is None:
+        pytest.fail(f"{route.label}: no provider for `pk` of API basename {basename!r}; add it to API_PK "
+                    "in tests/test_permission_matrix.py")
+    return provider(w, who, route)
+
+
+def _format_values(w: World, who: str, route: Route) -> Values:
+    return Values("json", [], scoped=False)
+
+
+# URL kwarg name → provider of values for an account. A kwarg missing here fails the test.
+KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
+    "code": _region_values,
+    "person_id": _person_values,
+    "appointment_id": _appointment_values,
+    "job_id": _job_values,
+    "pk": _api_pk_values,
+    "format": _format_values,
+}
+API_PK: dict[str, Callable[[World, str, Route], Values]] = {
+    "person": _person_values,
+    "appointment": _appointment_values,
+}
+
+
+# --- the routes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    capability: str | None  # None: any signed-in account
+    api: bool = False  # anonymous gets 401/403, not a redirect to the login page
+    public: bool = False  # no login needed
+    method: str = "get"
+    shows: bool = False  # a 200 names the in-scope object (or, for a list, the in-scope person)
+
+
+# Every named route, by "namespace:name". A route missing here fails the test.
+ROUTES: dict[str, Rule] = {
+    "home": Rule(None),
+    "login": Rule(None, public=True),
+    "logout": Rule(None, public=True),
+    "password_change": Rule(None),
+    "set_language": Rule(None, public=True),
+    "regions:lookup": Rule("view_regions"),
+    "regions:detail": Rule("view_regions", shows=True),
+    "regions:export": Rule("export", shows=True),
+    "people:list": Rule("view_people", shows=True),
+    "people:export": Rule("export", shows=True),
+    "people:lookup": Rule("view_people"),
+    "people:create": Rule("edit_people"),
+    "people:detail": Rule("view_people", shows=True),
+    "people:edit": Rule("edit_people", shows=True),
+    "people:reveal_id": Rule("view_full_id", method="post"),
+    "people:appointment_create": Rule("edit_people", shows=True),
+    "people:appointment_edit": Rule("edit_people"),
+    "people:import": Rule("import_people"),
+    "people:import_template": Rule("import_people"),
+    "people:import_status": Rule("import_people", shows=True),
+    "accounts:list": Rule("manage_accounts"),
+    "accounts:create": Rule("manage_accounts"),
+    "audit:list": Rule("view_audit"),
+    "audit:export": Rule("view_audit"),
+    "api:token": Rule(None, api=True, public=True),
+    "api:schema": Rule(None, api=True, public=True),  # the API's shape, no data: drf-spectacular's default
+    "api:api-root": Rule(None, api=True),
+    "api:region-list": Rule("view_regions", api=True),
+    "api:region-detail": Rule("view_regions", api=True, shows=True),
+    "api:person-list": Rule("view_people", api=True, shows=True),
+    "api:person-detail": Rule("view_people", api=True, shows=True),
+    "api:appointment-list": Rule("view_people", api=True),
+    "api:appointment-detail": Rule("view_people", api=True, shows=True),
+}
+
+# Exceptions to the default, by (route, who); "*" is any signed-in account.
+EXCEPTIONS: dict[tuple[str, str], int] = {
+    ("home", "*"): 302,  # to the account's own region
+    ("login", "*"): 302,  # already signed in: home
+    ("logout", "*"): 405,  # POST only
+    ("logout", ANON): 405,
+    ("set_language", "*"): 302,  # back to where one came from
+    ("set_language", ANON): 302,
+    ("api:token", "*"): 405,  # POST only
+    ("api:token", ANON): 405,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    label: str  # "namespace:name", or the pattern if unnamed
+    pattern: str
+    kwargs: tuple[str, ...]
+    initkwargs: dict[str, Any] | None = None
+
+    @property
+    def rule(self) -> Rule | None:
+        return ROUTES.get(self.label)
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "", kwargs: tuple[str, ...] = ()) -> Iterator[Route]:
+    for p in patterns:
+        names = tuple(p.pattern.regex.groupindex)
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns, kwargs + names)
+        elif isinstance(p, URLPattern):
+            label = ":".join(filter(None, [namespace, p.name])) if p.name else prefix + str(p.pattern)
+            yield Route(label, prefix + str(p.pattern), kwargs + names, getattr(p.callback, "initkwargs", None))
+
+
+ALL_ROUTES = list(_walk(get_resolver().url_patterns))
+
+
+def test_every_route_and_kwarg_is_classified() -> None:
+    problems = []
+    for route in ALL_ROUTES:
+        if route.rule is None:
+            problems.append(f"route {route.label!r} ({route.pattern}) is not classified: add it to ROUTES in "
+                            "tests/test_permission_matrix.py with the capability it needs")
+        problems += [f"route {route.label!r} has URL kwarg {k!r} with no provider: add one to KWARGS in "
+                     "tests/test_permission_matrix.py" for k in route.kwargs if k not in KWARGS]
+    labels = {r.label for r in ALL_ROUTES}
+    problems += [f"ROUTES names {name!r}, which no URL pattern has any more: remove it" for name in ROUTES
+                 if name not in labels]
+    assert not problems, "\n".join(problems)
+
+
+# --- requests and expectations -----------------------------------------------------------------
+
+
+def _requests(w: World, who: str, route: Route) -> Iterator[tuple[str, dict[str, Any], list[str], list[str]]]:
+    """(scope, kwargs, words that must show, words that must not) for each request to make."""
+    values = {}
+    for k in route.kwargs:
+        if k not in KWARGS:
+            pytest.fail(f"route {route.label!r}: URL kwarg {k!r} has no provider; add one to KWARGS in "
+                        "tests/test_permission_matrix.py")
+        values[k] = KWARGS[k](w, who, route)
+    inside = {k: v.inside for k, v in values.items()}
+    scoped = [k for k, v in values.items() if v.scoped]
+    if not scoped:
+        yield "none", inside, [], []
+        return
+    yield "in", inside, [word for k in scoped for word in values[k].inside_words], []
+    for k in scoped:
+        for value, words in values[k].outside:
+            yield "out", {**inside, k: value}, [], words
+
+
+def expected(route: Route, who: str, scope: str, w: World) -> set[int]:
+    rule = route.rule
+    assert rule is not None
+    for key in [(route.label, who), (route.label, "*") if who != ANON else None]:
+        if key in EXCEPTIONS:
+            return {EXCEPTIONS[key]}
+    if rule.public:
+        return {200}
+    if who == ANON:
+        return {401, 403} if rule.api else {302}
+    if rule.capability and not w.user(who).has_capability(rule.capability):
+        return {403, 404}
+    return {404} if scope == "out" else {200}
+
+
+def body_text(response: Any) -> str:
+    """What a reader would see: JSON with its escapes undone, the cells of a workbook, or the page."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    ctype = response.get("Content-Type", "")
+    if "spreadsheetml" in ctype:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                         for v in row if v is not None)
+    if "json" in ctype and raw:
+        return json.dumps(json.loads(raw), ensure_ascii=False)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _client(w: World, who: str) -> Client:
+    client = Client()
+    if who != ANON:
+        client.force_login(w.users[who])
+    return client
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("route", ALL_ROUTES, ids=lambda r: f"{r.label}{'[' + ','.join(r.kwargs) + ']' if r.kwargs else ''}")
+def test_matrix(route: Route, who: str, world: World) -> None:
+    rule = route.rule
+    if rule is None:
+        pytest.fail(f"route {route.label!r} ({route.pattern}) is not classified: add it to ROUTES in "
+                    "tests/test_permission_matrix.py with the capability it needs")
+    client = _client(world, who)
+    for scope, kwargs, must_show, must_not_show in _requests(world, who, route):
+        url = reverse(route.label, kwargs=kwargs)
+        response = getattr(client, rule.method)(url)
+        want = expected(route, who, scope, world)
+        where = f"{rule.method.upper()} {url} as {who} ({scope} scope)"
+        assert response.status_code in want, f"{where}: {response.status_code}, expected {sorted(want)}"
+        if who == ANON and not rule.public and not rule.api:
+            assert response["Location"].startswith(reverse("login")), where
+        text = body_text(response)
+        leaked = [word for word in [*world.forbidden(who), *must_not_show] if word and word in text]
+        assert not leaked, f"{where}: the response shows out-of-scope data {leaked}"
+        if rule.shows and response.status_code == 200:
+            words = must_show or ([world.people[f.TANBA].name] if scope == "none" else [])
+            missing = [word for word in words if word not in text]
+            assert not missing, f"{where}: the in-scope object is not shown {missing}"
+
+
+def test_matrix_size() -> None:
+    """The matrix covers every pattern, format-suffix variants of the API included."""
+    labels = [r.label for r in ALL_ROUTES]
+    assert len(ALL_ROUTES) >= 37
+    assert labels.count("api:person-detail") == 2  # /people/{pk}/ and /people/{pk}.json
+    assert any(r.kwargs == ("format",) and r.label == "api:api-root" for r in ALL_ROUTES)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+EDITORS = WRITERS  # edit_people: named here, not read from the role table
+MANAGERS = {"city", "county"}  # manage_accounts
+REVEALERS = {"city", "county"}  # view_full_id
+
+
+def snapshot() -> tuple[Any, ...]:
+    """Every row a write could touch; `updated_at` moves on any save."""
+    return (
+        list(Person.objects.order_by("pk").values()),
+        list(Appointment.objects.order_by("pk").values()),
+        list(User.objects.order_by("pk").values_list("pk", "username", "role", "region_id", "password")),
+        AuditEvent.objects.count(),
+    )
+
+
+def _person_form(p: Person, **changes: Any) -> dict[str, Any]:
+    return {"name": p.name, "gender": p.gender, "birth_date": p.birth_date.isoformat(), "ethnicity": p.ethnicity,
+            "political_status": p.political_status, "education": p.education, "region": p.region_id,
+            "phone": "13900000009", "source": p.source, **changes}
+
+
+def _appointment_form(a: Appointment, **changes: Any) -> dict[str, Any]:
+    return {"region": a.region_id, "post": a.post, "start_date": a.start_date.isoformat(), "end_date": "",
+            "end_reason": "", "term": a.term, **changes}
+
+
+def _new_person(region: str) -> dict[str, Any]:
+    number = f.id_number(region[:6], date(1979, 4, 2))
+    return {"name": "邝新来", "id_number": number, "ethnicity": "01", "political_status": "01", "education": "30",
+            "region": region, "phone": "13900000008", "source": "veteran"}
+
+
+def _out(w: World, who: str) -> str:
+    return NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE)
+
+
+@dataclass(frozen=True)
+class Write:
+    api: bool
+    actors: frozenset[str]  # the roles past the capability check
+    status: int  # what those roles get
+    build: Callable[[World, str], tuple[str, str, dict[str, Any]]]  # (method, url, data)
+    changes: bool = False  # a control: the actors' request does change something
+
+
+def _p(w: World, who: str) -> Person:
+    return w.people[_out(w, who)]
+
+
+def _a(w: World, who: str) -> Appointment:
+    return w.appointments[_out(w, who)]
+
+
+E, M, R = frozenset(EDITORS), frozenset(MANAGERS), frozenset(REVEALERS)
+WRITES: dict[str, Write] = {
+    # Pages: an object out of scope is 404; a region out of scope is refused by the form (200, no redirect).
+    "page: edit a person out of scope": Write(False, E, 404, lambda w, who: (
+        "post", reverse("people:edit", args=[_p(w, who).pk]), _person_form(_p(w, who), name="改名字"))),
+    "page: move an in-scope person out": Write(False, E, 200, lambda w, who: (
+        "post", reverse("people:edit", args=[w.people[f.TANBA].pk]),
+        _person_form(w.people[f.TANBA], region=_out(w, who)))),
+    "page: create a person out of scope": Write(False, E, 200, lambda w, who: (
+        "post", reverse("people:create"), _new_person(_out(w, who)))),
+    "page: add a post to a person out of scope": Write(False, E, 404, lambda w, who: (
+        "post", reverse("people:appointment_create", args=[_p(w, who).pk]),
+        _appointment_form(_a(w, who), post="village_member"))),
+    "page: add a post out of scope to an in-scope person": Write(False, E, 200, lambda w, who: (
+        "post", reverse("people:appointment_create", args=[w.people[f.TANBA].pk]),
+        _appointment_form(_a(w, who), post="supervision_member"))),
+    "page: edit a post out of scope": Write(False, E, 404, lambda w, who: (
+        "post", reverse("people:appointment_edit", args=[_a(w, who).pk]),
+        _appointment_form(_a(w, who), end_date="2024-01-01", end_reason="调动"))),
+    "page: move an in-scope post out": Write(False, E, 200, lambda w, who: (
+        "post", reverse("people:appointment_edit", args=[w.appointments[f.TANBA].pk]),
+        _appointment_form(w.appointments[f.TANBA], region=_out(w, who)))),
+    "page: reveal an ID number out of scope": Write(False, R, 404, lambda w, who: (
+        "post", reverse("people:reveal_id", args=[_p(w, who).pk]), {})),
+    "page: create an account out of scope": Write(False, M, 200, lambda w, who: (
+        "post", reverse("accounts:create"), {
+            "username": "interloper", "role": Role.VILLAGE_CADRE, "region": _out(w, who), "department": "",
+            "full_name": "", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"})),
+    # The API: an object out of scope is 404; a region or person out of scope in the body is 400.
+    "api: create a person out of scope": Write(True, E, 400, lambda w, who: (
+        "post", reverse("api:person-list"), _new_person(_out(w, who)))),
+    "api: PUT a person out of scope": Write(True, E, 404, lambda w, who: (
+        "put", reverse("api:person-detail", args=[_p(w, who).pk]), _person_form(_p(w, who), name="改名字"))),
+    "api: PATCH a person out of scope": Write(True, E, 404, lambda w, who: (
+        "patch", reverse("api:person-detail", args=[_p(w, who).pk]), {"phone": "13900000007"})),
+    "api: move an in-scope person out": Write(True, E, 400, lambda w, who: (
+        "patch", reverse("api:person-detail", args=[w.people[f.TANBA].pk]), {"region": _out(w, who)})),
+    "api: add a post to a person out of scope": Write(True, E, 400, lambda w, who: (
+        "post", reverse("api:appointment-list"), {
+            "person": _p(w, who).pk, "region": f.TANBA, "post": "party_deputy", "start_date": "2022-01-01"})),
+    "api: add a post out of scope to an in-scope person": Write(True, E, 400, lambda w, who: (
+        "post", reverse("api:appointment-list"), {
+            "person": w.people[f.TANBA].pk, "region": _out(w, who), "post": "party_deputy",
+            "start_date": "2022-01-01"})),
+    "api: PUT a post out of scope": Write(True, E, 404, lambda w, who: (
+        "put", reverse("api:appointment-detail", args=[_a(w, who).pk]), {
+            "person": _a(w, who).person_id, "region": _a(w, who).region_id, "post": "party_deputy",
+            "start_date": "2022-01-01"})),
+    "api: PATCH a post out of scope": Write(True, E, 404, lambda w, who: (
+        "patch", reverse("api:appointment-detail", args=[_a(w, who).pk]), {"post": "party_deputy"})),
+    "api: move an in-scope post out": Write(True, E, 400, lambda w, who: (
+        "patch", reverse("api:appointment-detail", args=[w.appointments[f.TANBA].pk]), {"region": _out(w, who)})),
+    "api: create a region": Write(True, frozenset(), 0, lambda w, who: (
+        "post", reverse("api:region-list"), {"code": "510521102299", "name": "新村", "level": 5})),
+    # Controls: the same kind of request in scope does write for an editor — and never for anyone else.
+    "page: edit an in-scope person": Write(False, E, 302, lambda w, who: (
+        "post", reverse("people:edit", args=[w.people[f.TANBA].pk]), _person_form(w.people[f.TANBA])), True),
+    "page: add a post to an in-scope person": Write(False, E, 302, lambda w, who: (
+        "post", reverse("people:appointment_create", args=[w.people[f.TANBA].pk]),
+        _appointment_form(w.appointments[f.TANBA], post="village_member")), True),
+    "api: create an in-scope person": Write(True, E, 201, lambda w, who: (
+        "post", reverse("api:person-list"), _new_person(f.TANBA)), True),
+    "api: PATCH an in-scope person": Write(True, E, 200, lambda w, who: (
+        "patch", reverse("api:person-detail", args=[w.people[f.TANBA].pk]), {"phone": "13900000007"}), True),
+    "api: PATCH an in-scope post": Write(True, E, 200, lambda w, who: (
+        "patch", reverse("api:appointment-detail", args=[w.appointments[f.TANBA].pk]), {"term": 2021}), True),
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("case", list(WRITES))
+def test_write(case: str, who: str, world: World) -> None:
+    write = WRITES[case]
+    method, url, data = write.build(world, who)
+    client = _client(world, who)
+    before = snapshot()
+    if write.api:
+        response = getattr(client, method)(url, data, content_type="application/json")
+    else:
+        response = getattr(client, method)(url, data)
+    after = snapshot()
+    where = f"{case}: {method.upper()} {url} as {who}"
+    if who == ANON:
+        want = {401, 403} if write.api else {302}
+    elif who in write.actors:
+        want = {write.status}
+    else:
+        want = {403, 404, 405}
+    assert response.status_code in want, f"{where}: {response.status_code}, expected {sorted(want)}"
+    if who == ANON and not write.api:
+        assert response["Location"].startswith(reverse("login")), where
+    if write.changes and who in write.actors:
+        assert after != before, f"{where}: the control request changed nothing, so the refusals prove nothing"
+        return
+    assert after == before, f"{where}: a refused write changed the database"
+    leaked = [word for word in world.forbidden(who) if word in body_text(response)]
+    assert not leaked, f"{where}: the response shows out-of-scope data {leaked}"
+
+
+@pytest.mark.parametrize("who", sorted(WRITERS))
+def test_import_refuses_rows_out_of_scope(who: str, world: World) -> None:
+    from lingtouyang.core.xlsx import write_xlsx
+    from lingtouyang.people import roster_format as fmt
+
+    row = {fmt.NAME: "邝新来", fmt.GENDER: "男", fmt.ETHNICITY: "汉族", fmt.POLITICAL_STATUS: "中共党员",
+           fmt.EDUCATION: "大学专科", fmt.REGION_CODE: _out(world, who), fmt.POSTS: "党组织委员",
+           fmt.START_DATE: "2021-03-15", fmt.PHONE: "13900000006", fmt.SOURCE: "退役军人",
+           fmt.ID_NUMBER: f.id_number(_out(world, who)[:6], date(1979, 4, 2)), fmt.BIRTH_DATE: "1979-04-02"}
+    path = world.tmp / "roster.xlsx"
+    write_xlsx(path, fmt.HEADERS, [[row.get(h, "") for h in fmt.HEADERS]], sheet="花名册")
+    client = _client(world, who)
+    people, posts = snapshot()[:2]
+    with path.open("rb") as fh:
+        response = client.post(reverse("people:import"), {"file": fh})
+    assert response.status_code == 302
+    job = ImportJob.objects.get(created_by=world.users[who])
+    assert job.status == ImportJob.Status.FAILED, job.report
+    assert snapshot()[:2] == (people, posts)
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def _sheet_rows(response: Any) -> list[tuple[Any, ...]]:
+    raw = b"".join(response.streaming_content)
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    return rows[1:]  # below the headers
+
+
+def _in_scope_people(who: str) -> set[str]:
+    return {name for code, name in PEOPLE.items() if who in SEES_PEOPLE and code.startswith(PREFIX[who])}
+
+
+@pytest.mark.parametrize("who", [r for r in ROLES if r != "reviewer"])
+def test_people_export_holds_only_in_scope_rows(who: str, world: World) -> None:
+    from lingtouyang.people import roster_format as fmt
+
+    client = _client(world, who)
+    rows = _sheet_rows(client.get(reverse("people:export")))
+    col = {h: i for i, h in enumerate(fmt.HEADERS)}
+    assert {r[col[fmt.NAME]] for r in rows} == _in_scope_people(who)
+    assert all(str(r[col[fmt.REGION_CODE]]).startswith(PREFIX[who]) for r in rows)
+    ids = {r[col[fmt.ID_NUMBER]] for r in rows}
+    if who in REVEALERS:
+        assert all("*" not in i for i in ids)
+    else:
+        assert ids == {world.people[c].id_masked for c in PEOPLE if c.startswith(PREFIX[who])}
+    # A region filter outside one's scope selects nothing; inside, it narrows.
+    assert _sheet_rows(client.get(reverse("people:export"), {"region": _out(world, who)})) == []
+    narrow = _sheet_rows(client.get(reverse("people:export"), {"region": f.TANBA}))
+    assert {r[col[fmt.NAME]] for r in narrow} == {PEOPLE[f.TANBA]}
+
+
+@pytest.mark.parametrize("who", [r for r in ROLES if r != "reviewer"])
+def test_region_export_holds_only_in_scope_rows(who: str, world: World) -> None:
+    client = _client(world, who)
+    own = world.users[who].region
+    rows = _sheet_rows(client.get(reverse("regions:export", args=[own.code])))
+    assert all(str(r[1]).startswith(PREFIX[who]) for r in rows)
+    assert {r[1] for r in rows} == set(Region.objects.filter(parent=own).values_list("code", flat=True))
+    # The cadres column counts the world's in-scope people, no one else.
+    assert sum(r[2] for r in rows) == (len(_in_scope_people(who)) if own.level < 5 else 0)
+    response = client.get(reverse("regions:export", args=[_out(world, who)]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", sorted(MANAGERS))
+def test_audit_export_holds_only_in_scope_rows(who: str, world: World) -> None:
+    client = _client(world, who)
+    rows = _sheet_rows(client.get(reverse("audit:export")))
+    assert rows
+    assert all(str(r[6]).startswith(PREFIX[who]) for r in rows)
+    created = {r[5] for r in rows if r[3] == "person.create"}
+    assert created == {str(world.people[c].pk) for c in PEOPLE if c.startswith(PREFIX[who])}
+
+
+def test_export_audit_rows_stay_in_the_exporters_jurisdiction(world: World) -> None:
+    """An export asked for another county's prefix selects nothing, and its audit row is the exporter's."""
+    client = _client(world, "county")
+    client.get(reverse("people:export"), {"region": "510525"})
+    client.get(reverse("audit:export"))
+    events = AuditEvent.objects.filter(action__startswith="export.").order_by("id")
+    assert [e.region_code for e in events] == ["510521000000", "510521000000"]
+    # …and the county sees its own exports in its audit trail (this export included: it is recorded first).
+    rows = _sheet_rows(client.get(reverse("audit:export")))
+    assert sum(1 for r in rows if str(r[3]).startswith("export.")) == 3
