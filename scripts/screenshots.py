@@ -53,8 +53,10 @@ def bad_roster(folder: Path) -> Path:
 
 
 class Shooter:
-    def __init__(self, browser: Any, base: str, out: Path, width_name: str) -> None:
+    def __init__(self, browser: Any, base: str, out: Path, width_name: str, language: str) -> None:
         self.browser, self.base, self.out, self.width_name = browser, base.rstrip("/"), out, width_name
+        self.locale = "en-US" if language == "en" else "zh-CN"  # the browser's Accept-Language picks the UI language
+        self.prefix = width_name if language == "zh-hans" else f"{language}-{width_name}"
         self.width, self.height = WIDTHS[width_name]
         self.context: Any = None
         self.page: Any = None
@@ -66,7 +68,7 @@ class Shooter:
                 self.page.goto(path)
                 return
             except Exception as exc:  # playwright.Error, imported lazily
-                if "ERR_CONNECTION_REFUSED" not in str(exc) or attempt == 19:
+                if not any(e in str(exc) for e in ("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_EMPTY_RESPONSE")) or attempt == 19:
                     raise
                 self.page.wait_for_timeout(500)
 
@@ -74,7 +76,7 @@ class Shooter:
         if self.context:
             self.context.close()
         self.context = self.browser.new_context(
-            base_url=self.base, locale="zh-CN", viewport={"width": self.width, "height": self.height},
+            base_url=self.base, locale=self.locale, viewport={"width": self.width, "height": self.height},
             is_mobile=self.width < 600, has_touch=self.width < 600, device_scale_factor=1,
         )
         self.context.set_default_timeout(15_000)
@@ -102,7 +104,7 @@ class Shooter:
         if ready:
             ready(page)
         page.wait_for_timeout(400)  # chart animations
-        file = self.out / f"{self.width_name}-{name}.png"
+        file = self.out / f"{self.prefix}-{name}.png"
         page.screenshot(path=str(file), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth") - self.width
         note = f"  ⚠ {overflow}px wider than the screen" if overflow > 0 else ""
@@ -114,7 +116,7 @@ def charts_drawn(page: Any) -> None:
         page.wait_for_selector(".chart svg", state="attached")
 
 
-def run(base: str, out: Path, only: set[str]) -> None:
+def run(base: str, out: Path, only: set[str], language: str) -> None:
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -124,7 +126,7 @@ def run(base: str, out: Path, only: set[str]) -> None:
         for width_name in WIDTHS:
             if only and width_name not in only:
                 continue
-            s = Shooter(browser, base, out, width_name)
+            s = Shooter(browser, base, out, width_name, language)
             s.as_user(None)
             s.shot("01-login", "/login/")
 
@@ -137,11 +139,17 @@ def run(base: str, out: Path, only: set[str]) -> None:
             s.goto(f"/regions/{VILLAGE}/")
             person = s.page.locator("#roster tbody a").first.get_attribute("href")
             s.shot("07-person", person)
-            s.goto(f"{person}edit/")
-            search = s.page.locator(".suggest input[type=search]").first
-            search.fill("")
-            search.type("tanb", delay=60)
-            s.shot("08-person-edit", None, lambda p: p.wait_for_selector(".suggest ul li"))
+            for _attempt in range(3):  # the search-as-you-type answer is lost if runserver restarts meanwhile
+                s.goto(f"{person}edit/")
+                search = s.page.locator(".suggest input[type=search]").first
+                search.fill("")
+                search.type("tanb", delay=60)
+                try:
+                    s.page.wait_for_selector(".suggest ul li", timeout=5_000)
+                    break
+                except Exception:  # noqa: S112 - tried again
+                    continue
+            s.shot("08-person-edit")
             s.shot("11-audit", "/audit/")
             s.shot("12-people-none-found", "/people/?q=zzzzzz")
 
@@ -164,10 +172,12 @@ def main() -> None:
     parser.add_argument("--base", default="http://127.0.0.1:8765", help="the running demo's address")
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--only", action="append", choices=list(WIDTHS), default=[], help="desktop or phone")
+    parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans",
+                        help="the UI language (English shots are named en-…)")
     opts = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: run `bash scripts/browser-deps.sh` as root")
-    run(opts.base, opts.out, set(opts.only))
+    run(opts.base, opts.out, set(opts.only), opts.language)
 
 
 if __name__ == "__main__":

@@ -127,7 +127,6 @@ class AppointmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         data.fields["person"].queryset = Person.objects.visible_to(request.user, "edit_people")
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        values.pop("end_reason", None)
         appointment = _call(services.appointment_create, acting_user=request.user, **values)
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from pypinyin import Style, lazy_pinyin
 
 from lingtouyang.audit.models import AuditEvent
@@ -53,6 +53,7 @@ MAX_SHEET_XML_BYTES = 400 * 1024 * 1024
 PROGRESS_EVERY = 2_000
 QUERY_CHUNK = 900  # below SQLite's bound-parameter limit
 _POST_SPLIT = re.compile("[" + re.escape(fmt.POST_SEPARATORS) + r"\s]+")
+_ID_LIKE = re.compile(r"\d{17}[\dXx]")
 _FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >]')
 
 Progress = Callable[[int, int], None]
@@ -107,6 +108,9 @@ class _Problems:
             shown = "" if value is None else str(value)
             if column == fmt.ID_NUMBER:
                 shown = mask(compact(shown))  # reports are stored and shown; full numbers never are
+            else:  # an ID number typed into the wrong column, which the reason may quote too
+                shown = _ID_LIKE.sub(lambda m: mask(m.group().upper()), text(shown))
+                reason = _ID_LIKE.sub(lambda m: mask(m.group().upper()), reason)
             self.result.problems.append(Problem(row, column, shown[:60], reason))
         else:
             self.result.more_problems += 1
@@ -204,11 +208,12 @@ def _header_map(rows: Iterable[list[Any]]) -> tuple[int, dict[str, int]]:
     raise FileRejected(_("No header row found. The first rows must hold the template's headers (姓名, 公民身份号码, …)."))
 
 
-def _lookup(mapping: dict[str, str], value: Any) -> str | None:
-    return mapping.get(text(value))
+def _filled(value: Any) -> bool:
+    """text(value) != "", without building the text of a date or number cell (never empty)."""
+    return value is not None and (not isinstance(value, str) or text(value) != "")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     number: int
     person: list[Any]
@@ -235,8 +240,9 @@ class RosterImporter:
         i = self.columns.get(column)
         return row[i] if i is not None and i < len(row) else None
 
-    def _required(self, n: int, column: str, value: Any) -> bool:
-        if value is None or text(value) == "":
+    def _required(self, n: int, column: str, value: str) -> bool:
+        """`value` is the cell as text()."""
+        if not value:
             self.problems.add(n, column, "", _("this cell is required"))
             return False
         return True
@@ -249,21 +255,21 @@ class RosterImporter:
             add(n, fmt.NAME, name, _("a name has at most 50 characters"))
         info = None
         raw_id = self._cell(row, fmt.ID_NUMBER)
-        if self._required(n, fmt.ID_NUMBER, raw_id):
+        if self._required(n, fmt.ID_NUMBER, text(raw_id)):
             try:
-                info = parse_id_number(raw_id)
+                info = parse_id_number(raw_id, self.today)
             except IdNumberError as exc:
                 add(n, fmt.ID_NUMBER, raw_id, exc.message)
         gender = None
         raw = self._cell(row, fmt.GENDER)
-        if text(raw):
-            gender = GENDER_NAMES.get(text(raw)) or {"1": "1", "2": "2"}.get(text(raw))
+        if value := text(raw):
+            gender = GENDER_NAMES.get(value) or {"1": "1", "2": "2"}.get(value)
             if gender is None:
                 add(n, fmt.GENDER, raw, _("write 男 or 女"))
             elif info and (problem := rules.gender_problem(info, gender)):
                 add(n, fmt.GENDER, raw, problem)
         raw = self._cell(row, fmt.BIRTH_DATE)
-        if text(raw):  # read even when the ID number is bad: every bad cell is reported
+        if _filled(raw):  # read even when the ID number is bad: every bad cell is reported
             try:
                 born, precision = parse_date(raw)
             except CellError as exc:
@@ -273,10 +279,11 @@ class RosterImporter:
                     add(n, fmt.BIRTH_DATE, raw, problem)
         if info and (problem := rules.age_problem(info.birth_date, self.today)):
             add(n, fmt.ID_NUMBER, raw_id, problem)
-        ethnicity = self._coded(n, row, fmt.ETHNICITY, ETHNICITY_NAMES, _("not one of the 56 ethnic groups"))
+        ethnicity = self._coded(n, row, fmt.ETHNICITY, ETHNICITY_NAMES, gettext_noop("not one of the 56 ethnic groups"))
         political = self._coded(n, row, fmt.POLITICAL_STATUS, POLITICAL_STATUS_NAMES,
-                                _("not a political status we know (e.g. 中共党员, 群众)"))
-        education = self._coded(n, row, fmt.EDUCATION, EDUCATION_NAMES, _("not an education level we know (e.g. 大专, 高中)"))
+                                gettext_noop("not a political status we know (e.g. 中共党员, 群众)"))
+        education = self._coded(n, row, fmt.EDUCATION, EDUCATION_NAMES,
+                                gettext_noop("not an education level we know (e.g. 大专, 高中)"))
         region = text(self._cell(row, fmt.REGION_CODE))
         if self._required(n, fmt.REGION_CODE, region) and not (region.isdigit() and len(region) == 12):
             add(n, fmt.REGION_CODE, region, _("a village or community code has 12 digits"))
@@ -314,8 +321,8 @@ class RosterImporter:
                 add(n, fmt.PHONE, raw, exc.message)
         source = Source.OTHER
         raw = self._cell(row, fmt.SOURCE)
-        if text(raw):
-            source = SOURCE_NAMES.get(text(raw))
+        if value := text(raw):
+            source = SOURCE_NAMES.get(value)
             if source is None:
                 add(n, fmt.SOURCE, raw, _("not a source we know (e.g. 优秀农民工, 退役军人, 致富能手, 大学生, 返乡创业)"))
         if info is None:
@@ -332,12 +339,14 @@ class RosterImporter:
         self.rows.append(_Row(n, person, region, posts, start, index))
 
     def _coded(self, n: int, row: list[Any], column: str, mapping: dict[str, str], reason: str) -> str | None:
+        """`reason`: untranslated (gettext_noop); translated only for a cell that is wrong."""
         raw = self._cell(row, column)
-        if not self._required(n, column, raw):
+        value = text(raw)
+        if not self._required(n, column, value):
             return None
-        code = _lookup(mapping, raw)
+        code = mapping.get(value)
         if code is None:
-            self.problems.add(n, column, raw, reason)
+            self.problems.add(n, column, raw, _(reason))
         return code
 
     def read(self) -> None:

@@ -142,6 +142,9 @@ def person_reveal_id(*, acting_user: Any, person: Person) -> str:
     if acting_user is not None:
         prefix = user_prefix(acting_user, "view_full_id")
         if prefix is None or not in_prefix(person.region_id, prefix):
+            # Refused attempts are security events too.
+            audit_record("person.view_full_id", obj=person, region_code=person.region_id, user=acting_user,
+                         outcome="denied")
             raise PermissionError("view_full_id")
     audit_record("person.view_full_id", obj=person, region_code=person.region_id, user=acting_user)
     return person.full_id_number()
@@ -154,6 +157,8 @@ def _validate_appointment(appointment: Appointment) -> None:
         errors.setdefault("region", []).append(problem)
     elif problem := rules.post_problem(appointment.post, region.kind):
         errors.setdefault("post", []).append(problem)
+    if appointment.end_date and not appointment.end_reason.strip():
+        errors.setdefault("end_reason", []).append(_("say why the appointment ended"))
     if appointment.end_date and appointment.end_date < appointment.start_date:
         errors.setdefault("end_date", []).append(_("the end date is before the start date"))
     if appointment.post in SINGLE_HOLDER_POSTS and not errors:
@@ -173,19 +178,20 @@ def _validate_appointment(appointment: Appointment) -> None:
 
 def appointment_create(
     *, acting_user: Any, person: Person, region: Region, post: str, start_date: date,
-    end_date: date | None = None, term: int | None = None,
+    end_date: date | None = None, end_reason: str = "", term: int | None = None,
 ) -> Appointment:
     _check_region_in_scope(acting_user, region)
     appointment = Appointment(
         person=person, region=region, post=post, start_date=start_date, end_date=end_date,
-        term=term or rules.term_for(start_date),
+        end_reason=end_reason.strip(), term=term or rules.term_for(start_date),
     )
     _validate_appointment(appointment)
     appointment.full_clean()
     with transaction.atomic():
         appointment.save()
         audit_record("appointment.create", obj=appointment, region_code=region.code, user=acting_user,
-                     changes=diff({}, model_to_dict(appointment, ["person", "region", "post", "term", "start_date", "end_date"])))
+                     changes=diff({}, {k: v for k, v in model_to_dict(appointment, ["person", *APPOINTMENT_FIELDS]).items()
+                                     if v not in ("", None)}))
     return appointment
 
 
@@ -194,13 +200,13 @@ APPOINTMENT_FIELDS = ["region", "post", "term", "start_date", "end_date", "end_r
 
 def appointment_update(*, acting_user: Any, appointment: Appointment, **data: Any) -> Appointment:
     _check_region_in_scope(acting_user, appointment.region)
+    if data.get("region") is not None:
+        # Before touching the object: the caller re-renders it, and must not show a region out of scope.
+        _check_region_in_scope(acting_user, data["region"])
     before = model_to_dict(appointment, APPOINTMENT_FIELDS)
     for key, value in data.items():
         if key in APPOINTMENT_FIELDS:
             setattr(appointment, key, value)
-    _check_region_in_scope(acting_user, appointment.region)
-    if appointment.end_date and not appointment.end_reason.strip():
-        raise ValidationError({"end_reason": _("say why the appointment ended")})
     _validate_appointment(appointment)
     appointment.full_clean()
     with transaction.atomic():

@@ -106,7 +106,8 @@ def appointment_create(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             services.appointment_create(
                 acting_user=request.user, person=person, region=data["region"], post=data["post"],
-                start_date=data["start_date"], end_date=data["end_date"], term=data["term"],
+                start_date=data["start_date"], end_date=data["end_date"], end_reason=data["end_reason"],
+                term=data["term"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

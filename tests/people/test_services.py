@@ -296,14 +296,17 @@ def test_reveal_gives_the_full_number_and_audits_the_view(users, person):
 def test_reveal_is_refused_to_roles_without_view_full_id(users, person, role):
     with pytest.raises(PermissionError):
         services.person_reveal_id(acting_user=users[role], person=person)
-    assert not AuditEvent.objects.filter(action="person.view_full_id").exists()
+    # The refused attempt is recorded as such; no successful view is.
+    events = AuditEvent.objects.filter(action="person.view_full_id")
+    assert [e.outcome for e in events] == ["denied"]
+    assert events[0].actor == users[role]
 
 
 def test_reveal_is_refused_outside_the_users_jurisdiction(users):
     outsider = factories.make_person(factories.GULIN_VILLAGE, name="王五")
     with pytest.raises(PermissionError):
         services.person_reveal_id(acting_user=users["county"], person=outsider)  # 泸县 admin, 古蔺县 person
-    assert not AuditEvent.objects.filter(action="person.view_full_id").exists()
+    assert [e.outcome for e in AuditEvent.objects.filter(action="person.view_full_id")] == ["denied"]
 
 
 # appointment_create -----------------------------------------------------------------------

@@ -9,28 +9,34 @@
   function options(extra) { var o = {}, k; for (k in base) o[k] = base[k]; for (k in extra) o[k] = extra[k]; return o; }
   function mount(id) { var el = document.getElementById(id); return el ? echarts.init(el, null, { renderer: "svg" }) : null; }
   // Category labels: level when they fit, slanted when crowded, thinned out when even that overlaps.
-  function categoryLabels(el, count, room) {
-    var per = el.clientWidth / Math.max(count, 1);
-    return { interval: per < 18 ? "auto" : 0, rotate: per < room ? 45 : 0, hideOverlap: true };
+  function textWidth(t) { var w = 0; for (var i = 0; i < t.length; i++) w += t.charCodeAt(i) > 0x2e80 ? 12 : 7; return w; }
+  function categoryLabels(el, names) {
+    var per = el.clientWidth / Math.max(names.length, 1);
+    var widest = Math.max.apply(null, names.map(function (n) { return textWidth(String(n)); }));
+    return { interval: per < 26 ? "auto" : 0, rotate: per < widest + 8 ? 45 : 0, hideOverlap: true };
   }
   function bar(id, name, rows) {
     var c = mount(id); if (!c) return;
     c.setOption(options({ title: title(name), tooltip: {},
       // top leaves room for the title and the value above the tallest bar; axis labels stay inside.
-      grid: { left: 4, right: 8, bottom: 4, top: 48, containLabel: true },
-      xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisLabel: categoryLabels(c.getDom(), rows.length, 56) },
+      grid: { left: 16, right: 8, bottom: 4, top: 48, containLabel: true },
+      xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisLabel: categoryLabels(c.getDom(), rows.map(function (r) { return r[0]; })) },
       yAxis: { type: "value", minInterval: 1 }, series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "top" } }] }));
     return c;
   }
   function pie(id, name, rows) {
     var c = mount(id); if (!c) return;
-    // Names go in the legend below (they are long, and a narrow card cut them off beside the ring);
-    // the slices carry their share.
+    rows = rows.filter(function (r) { return r[1] > 0; });
+    var total = rows.reduce(function (sum, r) { return sum + r[1]; }, 0) || 1;
+    var share = {};
+    rows.forEach(function (r) { share[r[0]] = Math.round(r[1] * 100 / total) + "%"; });
+    // Names and shares go in the legend below the ring: beside it, in a narrow card, they were cut off.
     c.setOption(options({ title: title(name), tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      legend: { type: "scroll", bottom: 0, left: "center", itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 12, fontFamily: font } },
-      series: [{ type: "pie", radius: ["32%", "56%"], center: ["50%", "48%"], minShowLabelAngle: 6, avoidLabelOverlap: true,
-        data: rows.filter(function (r) { return r[1] > 0; }).map(function (r) { return { name: r[0], value: r[1] }; }),
-        label: { formatter: "{d}%" }, labelLine: { length: 6, length2: 6 } }] }));
+      legend: { bottom: 0, left: "center", itemWidth: 12, itemHeight: 10, itemGap: 8,
+        formatter: function (n) { return n + " " + share[n]; }, textStyle: { fontSize: 12, fontFamily: font } },
+      series: [{ type: "pie", radius: ["34%", "58%"], center: ["50%", rows.length > 3 ? "42%" : "48%"],
+        data: rows.map(function (r) { return { name: r[0], value: r[1] }; }),
+        label: { show: false }, labelLine: { show: false } }] }));
     return c;
   }
   var charts = [
@@ -44,8 +50,8 @@
   if (c) {
     c.setOption(options({ title: title(data.titles.children), tooltip: { trigger: "axis" },
       legend: { bottom: 0, left: "center", data: [data.titles.cadres, data.titles.average_age], textStyle: { fontFamily: font } },
-      grid: { left: 4, right: 4, bottom: 30, top: 40, containLabel: true },
-      xAxis: { type: "category", data: kids.map(function (r) { return r.name; }), axisLabel: categoryLabels(c.getDom(), kids.length, 64) },
+      grid: { left: 24, right: 4, bottom: 30, top: 40, containLabel: true },
+      xAxis: { type: "category", data: kids.map(function (r) { return r.name; }), axisLabel: categoryLabels(c.getDom(), kids.map(function (r) { return r.name; })) },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 20, max: 70 }],
       series: [{ name: data.titles.cadres, type: "bar", data: kids.map(function (r) { return r.total; }), cursor: "pointer" },
                { name: data.titles.average_age, type: "line", yAxisIndex: 1, data: kids.map(function (r) { return r.average_age; }) }] }));
