@@ -9,11 +9,11 @@
   function options(extra) { var o = {}, k; for (k in base) o[k] = base[k]; for (k in extra) o[k] = extra[k]; return o; }
   function mount(id) { var el = document.getElementById(id); return el ? echarts.init(el, null, { renderer: "svg" }) : null; }
   // Category labels: level when they fit, slanted when crowded, thinned out when even that overlaps.
-  function textWidth(t) { var w = 0; for (var i = 0; i < t.length; i++) w += t.charCodeAt(i) > 0x2e80 ? 12 : 7; return w; }
+  function textWidth(t) { var w = 0; for (var i = 0; i < t.length; i++) w += t.charCodeAt(i) > 0x2e80 ? 12 : 7.5; return w; }
   function categoryLabels(el, names) {
     var per = el.clientWidth / Math.max(names.length, 1);
     var widest = Math.max.apply(null, names.map(function (n) { return textWidth(String(n)); }));
-    return { interval: per < 26 ? "auto" : 0, rotate: per < widest + 8 ? 45 : 0, hideOverlap: true };
+    return { interval: per < 26 ? "auto" : 0, rotate: per < widest + 12 ? 45 : 0 };
   }
   function bar(id, name, rows) {
     var c = mount(id); if (!c) return;
@@ -25,16 +25,26 @@
     return c;
   }
   function pie(id, name, rows) {
-    var c = mount(id); if (!c) return;
+    var el = document.getElementById(id); if (!el) return;
     rows = rows.filter(function (r) { return r[1] > 0; });
     var total = rows.reduce(function (sum, r) { return sum + r[1]; }, 0) || 1;
     var share = {};
     rows.forEach(function (r) { share[r[0]] = Math.round(r[1] * 100 / total) + "%"; });
-    // Names and shares go in the legend below the ring: beside it, in a narrow card, they were cut off.
+    // Names and shares go in the legend below the ring (beside it, a narrow card cut them off);
+    // the card grows by the legend's lines so that the legend never covers the ring.
+    var width = el.clientWidth - 16, lines = 1, used = 0;
+    rows.forEach(function (r) {
+      var w = 12 + 5 + textWidth(r[0] + " " + share[r[0]]) * 12 / 13 + 10;
+      if (used && used + w > width) { lines += 1; used = 0; }
+      used += w;
+    });
+    var ring = Math.min(el.clientWidth - 40, 180), top = 34;
+    el.style.height = Math.max(el.clientHeight, top + ring + 12 + lines * 20) + "px";
+    var c = echarts.init(el, null, { renderer: "svg" });
     c.setOption(options({ title: title(name), tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      legend: { bottom: 0, left: "center", itemWidth: 12, itemHeight: 10, itemGap: 8,
+      legend: { bottom: 0, left: "center", itemWidth: 12, itemHeight: 10, itemGap: 10,
         formatter: function (n) { return n + " " + share[n]; }, textStyle: { fontSize: 12, fontFamily: font } },
-      series: [{ type: "pie", radius: ["34%", "58%"], center: ["50%", rows.length > 3 ? "42%" : "48%"],
+      series: [{ type: "pie", radius: [ring * 0.3, ring / 2], center: ["50%", top + ring / 2],
         data: rows.map(function (r) { return { name: r[0], value: r[1] }; }),
         label: { show: false }, labelLine: { show: false } }] }));
     return c;
