@@ -21,7 +21,7 @@
       // top leaves room for the title and the value above the tallest bar; axis labels stay inside.
       grid: { left: 16, right: 8, bottom: 4, top: 48, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisLabel: categoryLabels(c.getDom(), rows.map(function (r) { return r[0]; })) },
-      yAxis: { type: "value", minInterval: 1 }, series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "top" } }] }));
+      yAxis: { type: "value", minInterval: 1 }, series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "top", fontSize: 11 } }] }));
     return c;
   }
   function pie(id, name, rows) {
