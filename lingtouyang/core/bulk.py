@@ -59,3 +59,11 @@ def allocate_ids(model: type[Model], n: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {table}")  # noqa: S608
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + n))
+
+
+def analyze(*models: type[Model]) -> None:
+    """Fresh planner statistics after a bulk write: autovacuum may be off (it is on some servers)
+    or minutes late, and plans made on an empty table's statistics stay wrong until then."""
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

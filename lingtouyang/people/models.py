@@ -46,7 +46,7 @@ class Person(models.Model):
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITY_CHOICES, default="01")
     birth_date = models.DateField(_("birth date"))
     id_cipher = models.BinaryField(editable=False)
-    id_index = models.CharField(max_length=32, unique=True, editable=False)
+    id_index = models.CharField(max_length=32, editable=False)  # unique: see Meta.constraints
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     political_status = models.CharField(_("political status"), max_length=2, choices=POLITICAL_STATUS_CHOICES)
     education = models.CharField(_("education"), max_length=2, choices=EDUCATION_CHOICES)
@@ -69,6 +69,9 @@ class Person(models.Model):
             models.Index(fields=["name_pinyin"], name="person_pinyin", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["name_initials"], name="person_initials", opclasses=["varchar_pattern_ops"]),
         ]
+        # A constraint rather than unique=True: on PostgreSQL, unique=True on a CharField also gets a
+        # LIKE (varchar_pattern_ops) index, which no query uses and every insert (import, demo) pays for.
+        constraints = [models.UniqueConstraint(fields=["id_index"], name="person_id_index_unique")]
 
     def __str__(self) -> str:
         return self.name

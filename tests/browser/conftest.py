@@ -94,5 +94,5 @@ def log_in(page: Any, username: str, password: str = factories.PASSWORD) -> None
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("form button[type=submit]:not([name=language])")
-    page.wait_for_load_state()
+    page.click(".login button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)

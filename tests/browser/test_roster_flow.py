@@ -144,7 +144,8 @@ def test_language_button_switches_to_english_and_back(page, officer) -> None:  #
     page.click("form.lang button[value=en]")
     page.wait_for_selector("html[lang=en]")
     assert page.url.endswith(f"/regions/{TANBA}/"), "switching language keeps the page"
-    assert page.locator(".main-nav").inner_text().split() == ["Regions", "Roster", "Import"]
+    nav = page.locator(".main-nav").inner_text().split()
+    assert {"Regions", "Roster", "Import"} <= set(nav), nav
     assert "Two committees in office" in page.inner_text("main")
     page.goto("/people/import/")  # the choice sticks across pages
     assert page.get_attribute("html", "lang") == "en"

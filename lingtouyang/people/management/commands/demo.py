@@ -9,8 +9,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from lingtouyang.accounts.models import User
 from lingtouyang.accounts.roles import Role
 from lingtouyang.audit.services import audit_record
+from lingtouyang.core.bulk import analyze
 from lingtouyang.people.demo import generate, villages_without_people
+from lingtouyang.people.models import Appointment, Person
 from lingtouyang.regions.loader import LUZHOU, load_luzhou, load_national
+from lingtouyang.regions.models import Region
 
 DEMO_PASSWORD = "lingtouyang-demo"  # noqa: S105 - printed for the demo; `serve` in production refuses demo data
 DEMO_USERS = [
@@ -51,6 +54,8 @@ class Command(BaseCommand):
         self.stdout.write(f"people: {people} added, appointments: {appointments} added")
         if people:
             audit_record("demo.generate", changes={"scale": scale, "people": people, "appointments": appointments})
+        if people or added:
+            analyze(Region, Person, Appointment)
         for username, role, region, department, name in DEMO_USERS:
             if not User.objects.filter(username=username).exists():
                 user = User(username=username, role=role, region_id=region, department=department, first_name=name)
