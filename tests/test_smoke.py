@@ -28,3 +28,13 @@ def test_village_roster_marks_dual_post(client, users):
     body = client.get(reverse("regions:detail", args=[factories.TANBA])).content.decode()
     assert "马仕彬" in body
     assert "一肩挑" in body
+
+
+def test_audit_list_shows_changes_as_old_and_new(client, users):
+    from lingtouyang.people import services
+
+    person = factories.make_person(factories.TANBA, name="马仕彬", phone="13800000000")
+    services.person_update(acting_user=users["county"], person=person, phone="13900000000")
+    client.force_login(users["county"])
+    body = client.get(reverse("audit:list")).content.decode()
+    assert "phone: 13800000000 → 13900000000" in body

@@ -62,3 +62,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
+
+    def changes_lines(self) -> list[str]:
+        """`field: old → new` for a change; `key: value` for other details."""
+        lines = []
+        for key, value in (self.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                old, new = ("–" if v in (None, "") else v for v in value)
+                lines.append(f"{key}: {old} → {new}")
+            else:
+                lines.append(f"{key}: {value}")
+        return lines

@@ -36,7 +36,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     audit_record("export.audit", region_code=request.user.scope_prefix, user=request.user,
                  changes={"action": request.GET.get("action", "")})
     rows = ((e.at.isoformat(), e.actor_name, e.address, e.action, e.object_type, e.object_id, e.region_code,
-             str(e.changes), e.outcome) for e in events.iterator(chunk_size=2000))
+             "\n".join(e.changes_lines()), e.outcome) for e in events.iterator(chunk_size=2000))
     headers = [_("time"), _("user"), _("address"), _("action"), _("object type"), _("object"), _("region"),
                _("changes"), _("outcome")]
     return xlsx_response("audit.xlsx", [str(h) for h in headers], rows,
