@@ -18,11 +18,6 @@ def with_check(body: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
 
 def test_it_accepts_a_valid_number():
     info = parse_id_number("510502198503011235")

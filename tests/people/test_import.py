@@ -21,6 +21,7 @@ from lingtouyang.people.importer import ImportResult, Problem, import_roster
 from lingtouyang.people.models import Appointment, ImportJob, Person
 from lingtouyang.regions.models import Region
 from tests import factories
+from tests.people.conftest import counts
 from tests.people.xlsx_files import corrupt_sheet, row, truncate, write_roster, write_text_as_xlsx
 
 COMMUNITY_IN_YUSI = "510521102005"  # 兴顺社区, 喻寺镇
@@ -29,14 +30,6 @@ UNKNOWN_VILLAGE = "510521102999"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def counts() -> tuple[int, int, int]:
-    return Person.objects.count(), Appointment.objects.count(), AuditEvent.objects.count()
 
 
 def masked(number: str) -> str:

@@ -19,11 +19,6 @@ from lingtouyang.people.normalize import (
 MARCH_1 = date(1985, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
 
 # parse_date -------------------------------------------------------------------------------
 

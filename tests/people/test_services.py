@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from lingtouyang.audit.models import AppendOnlyError, AuditEvent
 from lingtouyang.people import services
@@ -16,18 +16,11 @@ from lingtouyang.people.codes import Gender, Post
 from lingtouyang.people.models import Appointment, Person
 from lingtouyang.regions.models import Region
 from tests import factories
+from tests.people.conftest import counts
 
 COMMUNITY_IN_YUSI = "510521102005"  # 兴顺社区, 喻寺镇
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def counts() -> tuple[int, int, int]:
-    return Person.objects.count(), Appointment.objects.count(), AuditEvent.objects.count()
 
 
 def region(code: str) -> Region:
