@@ -232,6 +232,7 @@ ROUTES: dict[str, Rule] = {
     "api:api-root": Rule(None, api=True),
     "api:region-list": Rule("view_regions", api=True),
     "api:region-detail": Rule("view_regions", api=True, shows=True),
+    "api:region-structure": Rule("view_people", api=True, shows=True),
     "api:person-list": Rule("view_people", api=True, shows=True),
     "api:person-detail": Rule("view_people", api=True, shows=True),
     "api:appointment-list": Rule("view_people", api=True),

@@ -63,3 +63,32 @@ class AppointmentInput(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True)
     end_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     term = serializers.IntegerField(required=False, min_value=1950, max_value=2100)
+
+
+class ChildStructureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    average_age = serializers.FloatField(allow_null=True)
+    women = serializers.IntegerField()
+    party = serializers.IntegerField()
+    villages_with_secretary = serializers.IntegerField()
+    dual_post = serializers.IntegerField(help_text="villages whose secretary is also committee director (一肩挑)")
+
+
+class StructureSerializer(serializers.Serializer):
+    """Documentation of the structure response (cadres in office now)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    average_age = serializers.FloatField(allow_null=True)
+    women = serializers.IntegerField()
+    party = serializers.IntegerField()
+    college = serializers.IntegerField()
+    age_bands = serializers.ListField(child=serializers.ListField(), help_text="[label, count] pairs")
+    education = serializers.ListField(child=serializers.ListField())
+    source = serializers.ListField(child=serializers.ListField())
+    villages_with_secretary = serializers.IntegerField()
+    dual_post = serializers.IntegerField()
+    children = ChildStructureSerializer(many=True)

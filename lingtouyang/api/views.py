@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,10 +16,12 @@ from lingtouyang.api.serializers import (
     PersonInput,
     PersonSerializer,
     RegionSerializer,
+    StructureSerializer,
 )
 from lingtouyang.core.scope import user_prefix
 from lingtouyang.people import services
 from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.selectors import children_structure, structure
 from lingtouyang.regions.models import Region
 
 
@@ -55,6 +58,21 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [Capability]
     read_capability = write_capability = "view_regions"
     lookup_field = "code"
+
+    @extend_schema(responses={200: StructureSerializer}, parameters=[])
+    @action(detail=True, methods=["get"])
+    def structure(self, request: Request, code: str | None = None, **kwargs: Any) -> Response:
+        """The region's cadre structure (as its page charts it) and one row per region below it."""
+        if not request.user.has_capability("view_people"):
+            raise NotFound
+        region = self.get_object()
+        data = structure(region.prefix)
+        children = [
+            {**{k: v for k, v in row.items() if k != "region"}, "code": row["region"].code,
+             "name": row["region"].short_name}
+            for row in children_structure(region)
+        ]
+        return Response({"code": region.code, "name": region.short_name, **data, "children": children})
 
     def get_queryset(self) -> Any:
         qs = Region.objects.visible_to(self.request.user).order_by("code")

@@ -1,7 +1,8 @@
 """Set-based writes for batch paths (import, demo data, later payroll): PostgreSQL COPY, or one
 executemany on SQLite. Callers hold the transaction; rows are tuples in `columns` order."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -67,3 +68,35 @@ def analyze(*models: type[Model]) -> None:
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@contextmanager
+def indexes_deferred(*models: type[Model]) -> Iterator[None]:
+    """A bulk load into empty tables on PostgreSQL: the models' own indexes and constraints
+    (Meta.indexes, Meta.constraints) are dropped, then built once at the end from sorted data instead
+    of being updated at random row by row, which past the server's buffers writes each index page
+    again and again (and a full-page image of it to the WAL after every checkpoint). Primary keys and
+    foreign keys stay. Call inside the load's transaction: DDL is transactional there, so a load that
+    fails or is interrupted leaves the tables as they were, indexes included."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_deferred() needs the load's transaction around it")
+    with connection.cursor() as cursor:
+        # Foreign keys checked at each statement's end, as the rows arrive: CREATE INDEX refuses to run
+        # while deferred checks are pending, and millions of them would wait in memory until the end.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.schema_editor() as editor:
+        for model in models:
+            for constraint in model._meta.constraints:
+                editor.remove_constraint(model, constraint)
+            for index in model._meta.indexes:
+                editor.remove_index(model, index)
+    yield
+    with connection.schema_editor() as editor:
+        for model in models:
+            for index in model._meta.indexes:
+                editor.add_index(model, index)
+            for constraint in model._meta.constraints:
+                editor.add_constraint(model, constraint)
