@@ -19,7 +19,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _dev_secrets() -> dict[str, str]:
-    """Keys for a laptop: made once under var/, never used when the environment provides keys."""
+    """Keys for a laptop: made once under var/, used only when the environment provides none."""
     path = VAR_DIR / "dev-secrets.json"
     if path.exists():
         return json.loads(path.read_text())
@@ -33,22 +33,34 @@ def _dev_secrets() -> dict[str, str]:
     return values
 
 
-_DEV = None if envstr("SECRET_KEY") and envstr("FIELD_ENCRYPTION_KEY") else _dev_secrets()
+_KEYS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY")
+_GIVEN = [name for name in _KEYS if envstr(name)]
+if _GIVEN and len(_GIVEN) < len(_KEYS):
+    # Half a configuration is a mistake: never fall back to development keys beside real ones.
+    raise ImproperlyConfigured(f"set all of {', '.join(_KEYS)} or none (none: development keys under var/)")
+_VALUES = {name: envstr(name) for name in _KEYS} if _GIVEN else _dev_secrets()
 
 
-def _secret(name: str) -> str:
-    value = envstr(name) or (_DEV or {}).get(name, "")
-    if not value:
-        raise ImproperlyConfigured(f"{name} is not set")
+def _key_bytes(name: str) -> str:
+    value = _VALUES[name]
+    try:
+        ok = len(base64.b64decode(value, validate=True)) == 32
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ImproperlyConfigured(f"{name} must be 32 random bytes, base64-encoded")
     return value
 
 
-SECRET_KEY = _secret("SECRET_KEY")
-FIELD_ENCRYPTION_KEY = _secret("FIELD_ENCRYPTION_KEY")
-BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY")
+SECRET_KEY = _VALUES["SECRET_KEY"]
+FIELD_ENCRYPTION_KEY = _key_bytes("FIELD_ENCRYPTION_KEY")
+BLIND_INDEX_KEY = _key_bytes("BLIND_INDEX_KEY")
+USING_DEV_KEYS = not _GIVEN
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# Addresses of reverse proxies whose X-Real-IP header names the client (audit trail addresses).
+TRUSTED_PROXIES = frozenset(envlist("TRUSTED_PROXIES"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -143,6 +155,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+# Behind HTTPS (production), cookies must not travel in clear text.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -169,6 +183,8 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # "subprocess": the web starts `lingtouyang run-import JOB` and the page polls its progress.
 # "inline": the request itself runs the import (tests).
 IMPORT_RUNNER = envstr("IMPORT_RUNNER", "subprocess")
+if IMPORT_RUNNER not in ("subprocess", "inline"):
+    raise ImproperlyConfigured(f"IMPORT_RUNNER must be subprocess or inline, not {IMPORT_RUNNER!r}")
 
 LOGGING = {
     "version": 1,

@@ -581,10 +581,13 @@ def test_people_export_holds_only_in_scope_rows(who: str, world: World) -> None:
     assert {r[col[fmt.NAME]] for r in rows} == _in_scope_people(who)
     assert all(str(r[col[fmt.REGION_CODE]]).startswith(PREFIX[who]) for r in rows)
     ids = {r[col[fmt.ID_NUMBER]] for r in rows}
+    # Masked by default for everyone; full numbers only when asked for, and only for those allowed.
+    assert ids == {world.people[c].id_masked for c in PEOPLE if c.startswith(PREFIX[who])}
+    full = {r[col[fmt.ID_NUMBER]] for r in _sheet_rows(client.get(reverse("people:export"), {"full_id": "1"}))}
     if who in REVEALERS:
-        assert all("*" not in i for i in ids)
+        assert full and all("*" not in i for i in full)
     else:
-        assert ids == {world.people[c].id_masked for c in PEOPLE if c.startswith(PREFIX[who])}
+        assert full == ids
     # A region filter outside one's scope selects nothing; inside, it narrows.
     assert _sheet_rows(client.get(reverse("people:export"), {"region": _out(world, who)})) == []
     narrow = _sheet_rows(client.get(reverse("people:export"), {"region": f.TANBA}))

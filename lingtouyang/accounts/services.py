@@ -29,9 +29,15 @@ def user_create(*, acting_user: Any, username: str, role: str, region_code: str,
             errors["region"] = [_("this region is outside your jurisdiction")]
     if not username or len(username) > 150:
         errors["username"] = [_("a user name is required (at most 150 characters)")]
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("the user name %(name)s is taken") % {"name": username}]
     user = User(username=username, role=role, region=region, department=department, first_name=full_name)
+    if "username" not in errors:
+        try:
+            user.full_clean(exclude=["password", "region"], validate_unique=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
     if check_password and not errors:
         try:
             validate_password(password, user)

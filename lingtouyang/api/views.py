@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +19,7 @@ from lingtouyang.api.serializers import (
     RegionSerializer,
     StructureSerializer,
 )
-from lingtouyang.core.scope import user_prefix
+from lingtouyang.core.scope import parse_prefix, user_prefix
 from lingtouyang.people import services
 from lingtouyang.people.models import Appointment, Person
 from lingtouyang.people.selectors import children_structure, structure
@@ -40,6 +41,13 @@ def _call(service: Any, **kwargs: Any) -> Any:
         raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
+def _prefix_param(raw: str) -> str:
+    prefix = parse_prefix(raw)
+    if prefix is None:
+        raise ValidationError({"region": [_("A region code has up to 12 digits.")]})
+    return prefix
+
+
 def _in_scope(request: Request, obj: Any, capability: str) -> Any:
     prefix = user_prefix(request.user, capability)
     code = getattr(obj, "region_id", None) or getattr(obj, "code", "")
@@ -51,7 +59,7 @@ def _in_scope(request: Request, obj: Any, capability: str) -> Any:
 @extend_schema(parameters=[
     OpenApiParameter("parent", str, description="children of this region code"),
     OpenApiParameter("level", int, description="1 province … 5 village"),
-    OpenApiParameter("q", str, description="name, pinyin or initials (prefix)"),
+    OpenApiParameter("q", str, description="code, name, pinyin or pinyin initials (prefix)"),
 ])
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
@@ -81,9 +89,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(parent_id=params["parent"])
         if params.get("level", "").isdigit():
             qs = qs.filter(level=int(params["level"]))
-        if q := params.get("q", "").strip():
-            qs = qs.filter(initials__startswith=q.lower()) if q.isascii() else qs.filter(short_name__startswith=q)
-        return qs
+        return qs.search(params.get("q", ""))
 
 
 @extend_schema(parameters=[
@@ -99,13 +105,15 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         qs = Person.objects.visible_to(self.request.user).select_related("region").order_by("region_id", "id")
         params = self.request.query_params
         if params.get("region"):
-            qs = qs.within(params["region"])
+            qs = qs.within(_prefix_param(params["region"]))
         return qs.search(params.get("q", ""))
 
     @extend_schema(request=PersonInput, responses={201: PersonSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = PersonInput(data=request.data)
         data.is_valid(raise_exception=True)
+        if not data.validated_data.get("id_number"):
+            raise ValidationError({"id_number": [_("an ID number is required")]})
         person = _call(services.person_create, acting_user=request.user, **data.validated_data)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
@@ -131,9 +139,12 @@ class AppointmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         qs = Appointment.objects.visible_to(self.request.user).select_related("region").order_by("region_id", "id")
         params = self.request.query_params
         if params.get("region"):
-            qs = qs.within(params["region"])
-        if params.get("person", "").isdigit():
-            qs = qs.filter(person_id=int(params["person"]))
+            qs = qs.within(_prefix_param(params["region"]))
+        if params.get("person"):
+            person = params["person"]
+            if not (person.isascii() and person.isdigit() and int(person) < 2**63):
+                raise ValidationError({"person": [_("a person is given by their numeric id")]})
+            qs = qs.filter(person_id=int(person))
         if params.get("current") in ("1", "true"):
             qs = qs.current()
         return qs

@@ -21,6 +21,14 @@ def code_bounds(prefix: str) -> tuple[str, str]:
     return prefix.ljust(CODE_LENGTH, "0"), prefix.ljust(CODE_LENGTH, "9")
 
 
+def parse_prefix(raw: str) -> str | None:
+    """A region filter typed or passed by a user: 1–12 ASCII digits, or empty; None if malformed."""
+    raw = raw.strip()
+    if raw == "" or (raw.isascii() and raw.isdigit() and len(raw) <= CODE_LENGTH):
+        return raw
+    return None
+
+
 def in_prefix(code: str, prefix: str) -> bool:
     return code.startswith(prefix)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from lingtouyang.audit.services import audit_record
@@ -50,8 +50,9 @@ def _scope_note(user: Any, region: str, q: str, full_id: bool) -> str:
     return "\n".join(lines)
 
 
-def export_people_response(user: Any, *, q: str = "", region: str = "") -> FileResponse:
-    full_id = user.has_capability("view_full_id")
+def export_people_response(user: Any, *, q: str = "", region: str = "", full_id: bool = False) -> HttpResponse:
+    """Masked ID numbers unless full ones are asked for and the role may see them (then audited as such)."""
+    full_id = full_id and user.has_capability("view_full_id")
     qs = person_list(user, q=q, region=region).select_related(None)
     # A filter outside the exporter's jurisdiction selects nothing; the row belongs to the exporter's region.
     scope = region if region.startswith(user.scope_prefix) else user.scope_prefix

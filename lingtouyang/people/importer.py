@@ -50,6 +50,8 @@ MAX_PROBLEMS = 1_000
 HEADER_ROWS_ALLOWED = 5
 # About 2 KB of sheet XML per roster row is already generous; a bigger sheet is refused unread.
 MAX_SHEET_XML_BYTES = 400 * 1024 * 1024
+# Everything else (shared strings, styles, workbook) of a 200,000-row roster is well under this.
+MAX_UNPACKED_OTHER_BYTES = 100 * 1024 * 1024
 PROGRESS_EVERY = 2_000
 QUERY_CHUNK = 900  # below SQLite's bound-parameter limit
 _POST_SPLIT = re.compile("[" + re.escape(fmt.POST_SEPARATORS) + r"\s]+")
@@ -158,6 +160,20 @@ def _too_many_rows(count: int | None) -> str:
         "n": count, "max": settings.IMPORT_MAX_ROWS}
 
 
+def _check_unpacked_size(archive: zipfile.ZipFile, sheet: str) -> None:
+    """A small upload must not unpack into gigabytes (a zip bomb): calamine loads the sheet and the
+    shared strings whole. Sizes are counted while decompressing, not taken from the zip's say-so."""
+    total = 0
+    for info in archive.infolist():
+        if info.filename == sheet or not info.filename.endswith(".xml"):
+            continue  # the sheet was counted row by row already; images and the like are never read
+        with archive.open(info) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_UNPACKED_OTHER_BYTES:
+                    raise FileRejected(_("This file unpacks to far more data than a roster holds; it is refused."))
+
+
 def _inspect_package(path: Path) -> None:
     """What calamine hides: formulas (we want typed values) — found by scanning the sheet's XML."""
     with path.open("rb") as fh:
@@ -169,7 +185,7 @@ def _inspect_package(path: Path) -> None:
             if archive.getinfo(sheet).file_size > MAX_SHEET_XML_BYTES:
                 raise FileRejected(_too_many_rows(None))
             tail = b""
-            rows = 0
+            rows = unpacked = 0
             with archive.open(sheet) as xml:
                 while chunk := xml.read(1 << 20):
                     found = _FORMULA.search(tail + chunk)
@@ -179,9 +195,11 @@ def _inspect_package(path: Path) -> None:
                             % {"cell": found.group(1).decode()})
                     # Counted here, before calamine loads the whole sheet into memory.
                     rows += chunk.count(b"<row ")
-                    if rows > settings.IMPORT_MAX_ROWS + HEADER_ROWS_ALLOWED:
+                    unpacked += len(chunk)
+                    if rows > settings.IMPORT_MAX_ROWS + HEADER_ROWS_ALLOWED or unpacked > MAX_SHEET_XML_BYTES:
                         raise FileRejected(_too_many_rows(None))
                     tail = chunk[-200:]
+            _check_unpacked_size(archive, sheet)
     except (zipfile.BadZipFile, KeyError, zlib.error, EOFError) as exc:  # zlib, EOF: garbled or cut-off data
         raise FileRejected(_("This .xlsx file is damaged or not a workbook.")) from exc
 

@@ -1,6 +1,7 @@
 """Running an uploaded roster import outside the web request: the page starts a separate
 `lingtouyang run-import JOB` process and polls the job row for progress."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,8 @@ def import_job_create(*, acting_user: Any, upload: UploadedFile, address: str) -
         stored_path="", language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     path = Path(settings.UPLOAD_DIR) / f"import-{job.pk}.xlsx"
-    with path.open("wb") as fh:
+    # The upload holds full ID numbers: readable by this account only, deleted when the job ends.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
     job.stored_path = str(path)
@@ -32,7 +34,7 @@ def import_job_create(*, acting_user: Any, upload: UploadedFile, address: str) -
         import_job_run(job.pk, address=address)
     else:
         subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
-            [sys.executable, "-m", "lingtouyang", "run-import", str(job.pk), "--address", address],
+            [sys.executable, "-m", "lingtouyang", "run-import", str(job.pk), f"--address={address}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
     return job

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lingtouyang.core.pagination import page_of
-from lingtouyang.core.scope import get_visible_or_404
+from lingtouyang.core.scope import get_visible_or_404, parse_prefix
 from lingtouyang.people import services
 from lingtouyang.people.exporter import export_people_response
 from lingtouyang.people.forms import AppointmentForm, PersonForm
@@ -31,7 +31,10 @@ def _apply_errors(form: Form, exc: ValidationError) -> None:
 @login_required
 def person_list_view(request: HttpRequest) -> HttpResponse:
     _require(request, "view_people")
-    q, region = request.GET.get("q", ""), request.GET.get("region", "")
+    q, region = request.GET.get("q", ""), parse_prefix(request.GET.get("region", ""))
+    if region is None:
+        messages.error(request, _("A region code has up to 12 digits."))
+        region = ""
     page = page_of(person_list(request.user, q=q, region=region), request)
     template = "people/_rows.html" if request.headers.get("HX-Request") else "people/list.html"
     return render(request, template, {"page": page, "q": q, "region": region})
@@ -57,8 +60,11 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_reveal_id(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_visible_or_404(Person.objects.all(), request.user, "view_full_id", id=person_id)
-    number = services.person_reveal_id(acting_user=request.user, person=person)
+    person = get_visible_or_404(Person.objects.all(), request.user, id=person_id)
+    try:
+        number = services.person_reveal_id(acting_user=request.user, person=person)
+    except PermissionError as exc:  # refused, and recorded as refused by the service
+        raise PermissionDenied from exc
     return HttpResponse(f'<code id="full-id">{number}</code>')
 
 
@@ -140,4 +146,8 @@ def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @login_required
 def person_export(request: HttpRequest) -> HttpResponse:
     _require(request, "export")
-    return export_people_response(request.user, q=request.GET.get("q", ""), region=request.GET.get("region", ""))
+    region = parse_prefix(request.GET.get("region", ""))
+    if region is None:
+        return HttpResponseBadRequest(_("A region code has up to 12 digits."), content_type="text/plain; charset=utf-8")
+    return export_people_response(request.user, q=request.GET.get("q", ""), region=region,
+                                  full_id=request.GET.get("full_id") == "1")

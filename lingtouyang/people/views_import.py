@@ -7,12 +7,11 @@ from django.shortcuts import redirect, render
 
 from lingtouyang.audit.middleware import client_address
 from lingtouyang.core.scope import get_visible_or_404
+from lingtouyang.core.xlsx import XLSX
 from lingtouyang.people.forms import ImportForm
 from lingtouyang.people.jobs import import_job_create
 from lingtouyang.people.models import ImportJob
 from lingtouyang.people.template import write_template
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required

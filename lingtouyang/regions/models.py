@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lingtouyang.core.scope import PREFIX_LENGTHS, ScopedQuerySet
@@ -32,8 +33,18 @@ class RegionQuerySet(ScopedQuerySet):
     region_field = "code"
     scope_capability = "view_regions"
 
-    def villages(self) -> RegionQuerySet:
-        return self.filter(level=Level.VILLAGE)
+    def search(self, term: str) -> RegionQuerySet:
+        """By code prefix, pinyin or its initials (红岩村: hongyancun, hyc), or the name's start —
+        each an indexed prefix match."""
+        term = term.strip()
+        if not term:
+            return self
+        if term.isascii() and term.isdigit():
+            return self.within(term[:12])
+        if term.isascii():
+            low = term.lower()
+            return self.filter(Q(initials__startswith=low) | Q(pinyin__startswith=low))
+        return self.filter(short_name__startswith=term)
 
 
 class Region(models.Model):

@@ -12,16 +12,9 @@ def region_search(user: Any, term: str, *, villages_only: bool = True, limit: in
     term = term.strip()
     if not term:
         return []
-    qs = Region.objects.visible_to(user)
+    qs = Region.objects.visible_to(user).search(term)
     if villages_only:
         qs = qs.filter(level=Level.VILLAGE)
-    if term.isdigit():
-        qs = qs.filter(code__startswith=term)
-    elif term.isascii():
-        low = term.lower()
-        qs = qs.filter(initials__startswith=low) | qs.filter(pinyin__startswith=low)
-    else:
-        qs = qs.filter(short_name__startswith=term) | qs.filter(name__startswith=term)
     rows = list(qs.select_related("parent", "parent__parent").order_by("code")[:limit])
     for r in rows:
         parts = [p.short_name for p in (r.parent.parent if r.parent else None, r.parent) if p is not None]

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,9 @@ from lingtouyang.core.xlsx import xlsx_response
 from lingtouyang.people.selectors import children_structure, structure, village_roster
 from lingtouyang.regions.models import Level, Region
 from lingtouyang.regions.selectors import ancestors, region_search
+
+# The id of the form field a picked region goes into; nothing else may reach the page's script.
+_ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,60}")
 
 
 @login_required
@@ -78,5 +82,8 @@ def region_lookup(request: HttpRequest) -> HttpResponse:
     """Search-as-you-type for villages: name, pinyin or initials; 20 at most."""
     rows = region_search(request.user, request.GET.get("q", ""), villages_only=request.GET.get("all") != "1")
     if request.headers.get("HX-Request"):
-        return render(request, "regions/_suggest.html", {"regions": rows, "target": request.GET.get("target", "")})
+        target = request.GET.get("target", "")
+        if not _ELEMENT_ID.fullmatch(target):
+            target = ""
+        return render(request, "regions/_suggest.html", {"regions": rows, "target": target})
     return JsonResponse({"results": [{"code": r.code, "name": r.short_name, "path": r.path} for r in rows]})

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lingtouyang.core.xlsx import MAX_ROWS, ExportTooLarge
 from lingtouyang.people.exporter import export_people_file
 from lingtouyang.regions.models import Region
 
@@ -19,5 +20,8 @@ class Command(BaseCommand):
         region = Region.objects.filter(code=opts["region"].ljust(12, "0")).first()
         if region is None:
             raise CommandError(f"no such region: {opts['region']}")
-        count = export_people_file(opts["output"], region=region.prefix, full_id=opts["full_id"])
+        try:
+            count = export_people_file(opts["output"], region=region.prefix, full_id=opts["full_id"])
+        except ExportTooLarge as exc:
+            raise CommandError(f"more than {MAX_ROWS:,} people: too many for one sheet; export each county") from exc
         self.stdout.write(f"{count} people of {region.short_name} ({region.code}) → {opts['output']}")

@@ -11,7 +11,7 @@ from lingtouyang.people.importer import import_roster
 class Command(BaseCommand):
     help = "Import a roster .xlsx: all or nothing; on failure every problem is listed and the exit status is 1."
     # The system checks import every URL's views and take longer than reading 20,000 rows; `migrate`
-    # and `serve` run them, a batch job needs none of it.
+    # and `runserver` run them, a batch job needs none of it.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
