@@ -17,8 +17,8 @@ from lingtouyang.core import crypto
 from lingtouyang.core.bulk import allocate_ids, insert_rows
 from lingtouyang.people.codes import Gender, Post, Source
 from lingtouyang.people.idnumber import mask
-from lingtouyang.people.importer import name_keys
 from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.naming import name_keys
 from lingtouyang.regions.models import Kind, Level, Region
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武"

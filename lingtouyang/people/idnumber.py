@@ -4,6 +4,7 @@ The checksum (ISO 7064 MOD 11-2, incl. the X check character) and the birth date
 python-stdnum. Its birth-place check is not used: it tests the address code against the year of
 birth, but numbers issued in 1999 carry the address code of that year, so real numbers fail it."""
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,10 @@ from lingtouyang.people.codes import Gender
 PROVINCE_CODES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
+
+
+# 5.10521198503011E+17, as Excel shows a number too long for its cell.
+_E_NOTATION = re.compile(r"\d+(?:\.\d+)?E\+\d+")
 
 
 class IdNumberError(ValueError):
@@ -45,6 +50,12 @@ def compact(raw: object) -> str:
 def parse_id_number(raw: object, today: date | None = None) -> IdNumber:
     """`today`: for a batch (the importer), the day once, not a time-zone lookup per number."""
     number = compact(raw)
+    # A number cell holds 15 significant digits: an ID number typed into one has lost its last digits
+    # (and an X) before it reaches us, as a float, or as text like 5.10521198503011E+17 when copied.
+    number_cell = isinstance(raw, int | float) and not isinstance(raw, bool)
+    if number_cell or ("E" in number and _E_NOTATION.fullmatch(number)):
+        raise IdNumberError(str(_("Excel stored the ID number as a number and lost its last digits; format the "
+                                  "column as text and type the number again")))
     if len(number) != 18:
         raise IdNumberError(str(_("an ID number has 18 characters; this one has %(n)d") % {"n": len(number)}))
     # isascii: NFKC leaves digits of other scripts (e.g. Arabic-Indic) as they are, and they would be

@@ -11,17 +11,16 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
-from pypinyin import Style, lazy_pinyin
 
 from lingtouyang.audit.models import AuditEvent
 from lingtouyang.audit.services import audit_record
@@ -43,6 +42,7 @@ from lingtouyang.people.codes import (
 )
 from lingtouyang.people.idnumber import IdNumberError, compact, mask, parse_id_number
 from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.naming import name_keys
 from lingtouyang.people.normalize import CellError, parse_date, parse_phone, text
 from lingtouyang.regions.models import Region
 
@@ -56,6 +56,8 @@ PROGRESS_EVERY = 2_000
 QUERY_CHUNK = 900  # below SQLite's bound-parameter limit
 _POST_SPLIT = re.compile("[" + re.escape(fmt.POST_SEPARATORS) + r"\s]+")
 _ID_LIKE = re.compile(r"\d{17}[\dXx]")
+# How Python writes a big number from a number cell: an ID number typed there is 5.105211985030113e+17.
+_E_NOTATION = re.compile(r"\d\.\d+e\+\d+")
 _FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >]')
 
 Progress = Callable[[int, int], None]
@@ -107,12 +109,16 @@ class _Problems:
 
     def add(self, row: int, column: str, value: Any, reason: str) -> None:
         if len(self.result.problems) < MAX_PROBLEMS:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # a number cell: its digits, not 5.105211985030113e+17, to mask
             shown = "" if value is None else str(value)
             if column == fmt.ID_NUMBER:
                 shown = mask(compact(shown))  # reports are stored and shown; full numbers never are
-            else:  # an ID number typed into the wrong column, which the reason may quote too
+            else:  # an ID number typed into the wrong column
                 shown = _ID_LIKE.sub(lambda m: mask(m.group().upper()), text(shown))
-                reason = _ID_LIKE.sub(lambda m: mask(m.group().upper()), reason)
+            # The reason may quote the value too, as typed or as a number cell's float.
+            reason = _E_NOTATION.sub(lambda m: str(int(float(m.group()))), reason)
+            reason = _ID_LIKE.sub(lambda m: mask(m.group().upper()), reason)
             self.result.problems.append(Problem(row, column, shown[:60], reason))
         else:
             self.result.more_problems += 1
@@ -122,19 +128,6 @@ class FileRejected(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@lru_cache(maxsize=20_000)
-def _char_keys(char: str) -> tuple[str, str]:
-    full = lazy_pinyin(char, errors="ignore")
-    first = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
-    return (full[0] if full else ""), (first[0] if first else "")
-
-
-def name_keys(name: str) -> tuple[str, str]:
-    """Pinyin of a person's name character by character (names are not phrases), cached."""
-    keys = [_char_keys(c) for c in name]
-    return "".join(k[0] for k in keys).lower(), "".join(k[1] for k in keys).lower()
 
 
 def _first_sheet_xml(archive: zipfile.ZipFile) -> str:
@@ -341,10 +334,8 @@ class RosterImporter:
             except CellError as exc:
                 add(n, fmt.START_DATE, raw, exc.message)
             else:
-                if start > self.today:
-                    add(n, fmt.START_DATE, raw, _("the start date is in the future"))
-                elif info and start < info.birth_date:
-                    add(n, fmt.START_DATE, raw, _("the start date is before the birth date"))
+                if problem := rules.start_date_problem(start, info.birth_date if info else None, self.today):
+                    add(n, fmt.START_DATE, raw, problem)
         elif posts:
             add(n, fmt.START_DATE, "", _("a start date is required when a post is given"))
         phone = ""
@@ -426,13 +417,17 @@ class RosterImporter:
             raise FileRejected(_("Your role may not import rosters."))
         indexes = [r.index for r in self.rows]
         taken = _on_roster(indexes)
-        held = set()
-        for i in range(0, len(codes), QUERY_CHUNK):
-            held.update(
-                Appointment.objects.current(self.today)
-                .filter(region_id__in=codes[i : i + QUERY_CHUNK], post__in=SINGLE_HOLDER_POSTS)
-                .values_list("region_id", "post")
-            )
+        # The file's appointments are open-ended from their start: one clashes with a holder whose term
+        # has not ended by then (rules.overlaps). Per village and post, the latest end (date.max: open).
+        held: dict[tuple[str, str], date] = {}
+        earliest = min((r.start for r in self.rows if r.start and r.posts), default=None)
+        for i in range(0, len(codes) if earliest else 0, QUERY_CHUNK):  # no query for a file without posts
+            for code, post, end in (
+                Appointment.objects.filter(region_id__in=codes[i : i + QUERY_CHUNK], post__in=SINGLE_HOLDER_POSTS)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gt=earliest))
+                .values_list("region_id", "post", "end_date")
+            ):
+                held[code, post] = max(held.get((code, post), date.min), end or date.max)
         in_file: dict[tuple[str, str], int] = {}
         add = self.problems.add
         for r in self.rows:
@@ -449,9 +444,9 @@ class RosterImporter:
                 if problem := rules.post_problem(post, kind):
                     add(r.number, fmt.POSTS, POST_LABEL_ZH[post], problem)
                 elif post in SINGLE_HOLDER_POSTS:
-                    if (r.region, post) in held:
+                    if held.get((r.region, post), date.min) > r.start:
                         add(r.number, fmt.POSTS, POST_LABEL_ZH[post],
-                            _("this village already has a current holder of this post"))
+                            _("this village already has a holder of this post on or after this start date"))
                     elif (first := in_file.setdefault((r.region, post), r.number)) != r.number:
                         add(r.number, fmt.POSTS, POST_LABEL_ZH[post],
                             _("row %(row)d already gives this village this post") % {"row": first})

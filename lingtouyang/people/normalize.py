@@ -24,11 +24,18 @@ class Precision(Enum):
     MONTH = "month"
 
 
+_WHITESPACE = re.compile(r"\s")
+
+
 def text(value: object) -> str:
     """NFKC folds full-width digits and letters; whitespace anywhere, incl. U+3000, goes."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if value.__class__ is str:
+        # Most cells are already clean; skip the Unicode machinery for them (a roster has ~12 per row).
+        if unicodedata.is_normalized("NFKC", value) and _WHITESPACE.search(value) is None:  # type: ignore[arg-type]
+            return value  # type: ignore[return-value]
+    elif isinstance(value, float) and value.is_integer():
         value = int(value)
     folded = unicodedata.normalize("NFKC", str(value))
     return "".join(folded.split())
@@ -56,6 +63,12 @@ def _make(year: int, month: int, day: int) -> date:
 def _from_number(value: float) -> tuple[date, Precision]:
     if SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
         return EXCEL_EPOCH + timedelta(days=int(value)), Precision.DAY
+    if value.is_integer() and len(digits := str(int(value))) in (6, 8):
+        # 19850301 or 198503 typed into a number cell, read as the same text would be. Serial numbers
+        # have five digits: the two never meet.
+        if len(digits) == 8:
+            return _make(int(digits[:4]), int(digits[4:6]), int(digits[6:])), Precision.DAY
+        return _make(int(digits[:4]), int(digits[4:]), 1), Precision.MONTH
     year = int(value)
     # round(): at most two digits after the point (1985.12); 1985.001 or 1985.123 is no month.
     if 1900 <= year <= 2100 and not float(value).is_integer() and round(value, 2) == value:

@@ -22,6 +22,21 @@ def term_for(day: date) -> int:
     return TERM_ANCHOR_YEAR + (day.year - TERM_ANCHOR_YEAR) // TERM_YEARS * TERM_YEARS
 
 
+def start_date_problem(start: date, born: date | None, today: date) -> str | None:
+    """An appointment's start: not in the future, not before the person was born."""
+    if start > today:
+        return _("the start date is in the future")
+    if born is not None and start < born:
+        return _("the start date is before the birth date")
+    return None
+
+
+def overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    """Whether two terms of office share a day. A term runs from its start up to, not including, its
+    end (None: still open), so a successor may start the day the predecessor ended."""
+    return (other_end is None or start < other_end) and (end is None or other_start < end)
+
+
 def birth_date_problem(id_info: IdNumber, born: date | None, precision: Precision = Precision.DAY) -> str | None:
     if born is None:
         return None

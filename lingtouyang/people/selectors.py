@@ -118,28 +118,32 @@ def dual_post_counts(prefix: str, group_length: int | None) -> dict[str, tuple[i
 
 
 def children_structure(region: Region) -> list[dict[str, Any]]:
-    """One row per child region: cadres, average age, women, party members, 一肩挑 — two queries
-    grouped by the child's code prefix, whatever the number of children."""
+    """One row per child region: cadres, average age, women, party members, 一肩挑 — grouped by the
+    child's code prefix, two queries whatever the number of children. The prefix is the children's
+    own level's, not the next level's: 东莞, 中山, 嘉峪关 and 儋州 have townships right under the city."""
     if region.level >= 5:
         return []
     today = timezone.localdate()
-    length = PREFIX_LENGTHS[region.level + 1]
-    stats = {
-        r["group"]: r
-        for r in current_cadres(region.prefix, today)
-        .annotate(group=Substr("region_id", 1, length))
-        .values("group")
-        .annotate(
-            total=Count("id"),
-            avg_months=Avg(ExtractYear("birth_date") * 12 + ExtractMonth("birth_date"), output_field=IntegerField()),
-            women=Count("id", filter=Q(gender=Gender.FEMALE)),
-            party=Count("id", filter=Q(political_status__in=PARTY_MEMBER_CODES)),
+    children = list(region.children.order_by("code"))
+    stats: dict[str, dict[str, Any]] = {}
+    dual: dict[str, tuple[int, int]] = {}
+    for length in sorted({PREFIX_LENGTHS[child.level] for child in children}):  # one length, in practice
+        stats.update(
+            (r["group"], r)
+            for r in current_cadres(region.prefix, today)
+            .annotate(group=Substr("region_id", 1, length))
+            .values("group")
+            .annotate(
+                total=Count("id"),
+                avg_months=Avg(ExtractYear("birth_date") * 12 + ExtractMonth("birth_date"), output_field=IntegerField()),
+                women=Count("id", filter=Q(gender=Gender.FEMALE)),
+                party=Count("id", filter=Q(political_status__in=PARTY_MEMBER_CODES)),
+            )
+            .order_by()
         )
-        .order_by()
-    }
-    dual = dual_post_counts(region.prefix, length)
+        dual.update(dual_post_counts(region.prefix, length))
     rows = []
-    for child in region.children.order_by("code"):
+    for child in children:
         s = stats.get(child.prefix, {})
         villages, both = dual.get(child.prefix, (0, 0))
         rows.append({

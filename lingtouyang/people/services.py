@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +20,9 @@ from lingtouyang.people import rules
 from lingtouyang.people.codes import SINGLE_HOLDER_POSTS
 from lingtouyang.people.idnumber import IdNumberError, parse_id_number
 from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.naming import name_keys
 from lingtouyang.people.normalize import CellError, parse_phone
 from lingtouyang.regions.models import Region
-from lingtouyang.regions.naming import pinyin_keys
 
 PERSON_FIELDS = [
     "region", "name", "gender", "ethnicity", "birth_date", "political_status", "education", "phone", "source",
@@ -88,7 +89,7 @@ def person_create(*, acting_user: Any, id_number: str, **data: Any) -> Person:
     _check_region_in_scope(acting_user, data["region"])
     person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
     person.name = person.name.strip()
-    person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+    person.name_pinyin, person.name_initials = name_keys(person.name)
     _apply_id(person, info)
     if _id_taken(person.id_index):
         raise ValidationError({"id_number": _("a person with this ID number is already on the roster")})
@@ -116,11 +117,17 @@ def person_update(*, acting_user: Any, person: Person, id_number: str | None = N
         raise ValidationError(errors)
     if "region" in data:
         _check_region_in_scope(acting_user, data["region"])
+        if data["region"].pk != person.region_id and (held := _posts_not_ended(person).first()):
+            # Its appointments stay where they are: moving the person alone would leave them holding
+            # a post in a village that is no longer theirs (and outside the new village's counts).
+            raise ValidationError({"region": _(
+                "this person holds a post in %(village)s (%(post)s); end it before changing their village"
+            ) % {"village": person.region.short_name, "post": held.get_post_display()}})
     for key, value in data.items():
         if key in PERSON_FIELDS:
             setattr(person, key, value)
     person.name = person.name.strip()
-    person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+    person.name_pinyin, person.name_initials = name_keys(person.name)
     if info is not None:
         _apply_id(person, info)
         if _id_taken(person.id_index, exclude_pk=person.pk):
@@ -150,28 +157,65 @@ def person_reveal_id(*, acting_user: Any, person: Person) -> str:
     return person.full_id_number()
 
 
-def _validate_appointment(appointment: Appointment) -> None:
+def _posts_not_ended(person: Person, today: date | None = None) -> QuerySet[Appointment]:
+    """The person's appointments in their village that are current or still to come."""
+    day = today or timezone.localdate()
+    return Appointment.objects.filter(person=person, region_id=person.region_id).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=day)).order_by("start_date", "id")
+
+
+def _overlapping(appointment: Appointment) -> QuerySet[Appointment]:
+    """Other appointments to the same post sharing a day with this one (rules.overlaps, in SQL)."""
+    qs = (
+        Appointment.objects.filter(post=appointment.post)
+        .exclude(pk=appointment.pk)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=appointment.start_date))
+    )
+    if appointment.end_date is not None:
+        qs = qs.filter(start_date__lt=appointment.end_date)
+    return qs
+
+
+def _dates(appointment: Appointment) -> str:
+    return f"{appointment.start_date:%Y-%m-%d} – {appointment.end_date or ''}".rstrip()
+
+
+def _validate_appointment(appointment: Appointment, changed: set[str] | None = None) -> None:
+    """`changed`: the fields an update changes; None for a new appointment."""
     errors: dict[str, list[str]] = {}
-    region = appointment.region
+    region, person = appointment.region, appointment.person
+    today = timezone.localdate()
     if problem := rules.region_problem(region.level, region.kind):
         errors.setdefault("region", []).append(problem)
-    elif problem := rules.post_problem(appointment.post, region.kind):
-        errors.setdefault("post", []).append(problem)
+    else:
+        # A post is held in the holder's own village. An ended appointment may stay behind in a village
+        # the person has since left (history); it may be corrected, not moved or reopened there.
+        ended = appointment.end_date is not None and appointment.end_date <= today
+        if region.pk != person.region_id and (changed is None or "region" in changed or not ended):
+            errors.setdefault("region", []).append(_(
+                "the person is registered in another village or community (%(village)s); change their village first"
+            ) % {"village": person.region.short_name})
+        if problem := rules.post_problem(appointment.post, region.kind):
+            errors.setdefault("post", []).append(problem)
+    if changed is None or "start_date" in changed:
+        if problem := rules.start_date_problem(appointment.start_date, person.birth_date, today):
+            errors.setdefault("start_date", []).append(problem)
     if appointment.end_date and not appointment.end_reason.strip():
         errors.setdefault("end_reason", []).append(_("say why the appointment ended"))
     if appointment.end_date and appointment.end_date < appointment.start_date:
         errors.setdefault("end_date", []).append(_("the end date is before the start date"))
-    if appointment.post in SINGLE_HOLDER_POSTS and not errors:
-        today = timezone.localdate()
-        clash = (
-            Appointment.objects.current(today)
-            .filter(region=region, post=appointment.post)
-            .exclude(pk=appointment.pk)
-            .exclude(person=appointment.person)
-        )
-        is_current = appointment.start_date <= today and (not appointment.end_date or appointment.end_date > today)
-        if is_current and clash.exists():
-            errors.setdefault("post", []).append(_("this village already has a current holder of this post"))
+    if not errors:
+        holders = Q(person_id=person.pk)
+        if appointment.post in SINGLE_HOLDER_POSTS:  # one holder per village at a time
+            holders |= Q(region_id=region.pk)
+        other = _overlapping(appointment).filter(holders).select_related("person").order_by("start_date", "id").first()
+        if other is not None and other.person_id == person.pk:
+            errors.setdefault("post", []).append(
+                _("this person already holds this post at overlapping dates (%(dates)s)") % {"dates": _dates(other)})
+        elif other is not None:
+            errors.setdefault("post", []).append(
+                _("this village already has a holder of this post at overlapping dates: %(name)s (%(dates)s)")
+                % {"name": other.person.name, "dates": _dates(other)})
     if errors:
         raise ValidationError(errors)
 
@@ -205,12 +249,16 @@ def appointment_update(*, acting_user: Any, appointment: Appointment, **data: An
         _check_region_in_scope(acting_user, data["region"])
     before = model_to_dict(appointment, APPOINTMENT_FIELDS)
     for key, value in data.items():
-        if key in APPOINTMENT_FIELDS:
+        if key in APPOINTMENT_FIELDS and not (key == "term" and value is None):
             setattr(appointment, key, value)
-    _validate_appointment(appointment)
+    if appointment.start_date != before["start_date"] and data.get("term") is None:
+        # The term was derived from the old start date; one given explicitly is kept.
+        appointment.term = rules.term_for(appointment.start_date)
+    after = model_to_dict(appointment, APPOINTMENT_FIELDS)
+    _validate_appointment(appointment, changed={k for k in APPOINTMENT_FIELDS if after[k] != before[k]})
     appointment.full_clean()
     with transaction.atomic():
         appointment.save()
         audit_record("appointment.update", obj=appointment, region_code=appointment.region_id, user=acting_user,
-                     changes=diff(before, model_to_dict(appointment, APPOINTMENT_FIELDS)))
+                     changes=diff(before, after))
     return appointment

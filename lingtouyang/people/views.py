@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404, parse_prefix
-from lingtouyang.people import services
+from lingtouyang.people import rules, services
 from lingtouyang.people.exporter import export_people_response
 from lingtouyang.people.forms import AppointmentForm, PersonForm
 from lingtouyang.people.models import Appointment, Person
@@ -129,6 +129,10 @@ def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
         Appointment.objects.select_related("person", "region"), request.user, "edit_people", id=appointment_id
     )
     initial = {f: getattr(appointment, f) for f in ["post", "start_date", "end_date", "end_reason", "term"]}
+    if appointment.term == rules.term_for(appointment.start_date):
+        # Derived, so shown empty: a new start date then brings its own term. One set by hand is shown,
+        # comes back with the form, and is kept.
+        initial["term"] = None
     form = AppointmentForm(request.POST or None, initial={**initial, "region": appointment.region_id})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "end_date"}

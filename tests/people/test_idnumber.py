@@ -154,3 +154,20 @@ def test_changing_any_single_character_is_rejected(county, born, seq, position, 
     changed = number[:position] + other + number[position + 1 :]
     with pytest.raises(IdNumberError):
         parse_id_number(changed)
+
+
+# Typed into a number cell -----------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", [5.105021985030112e17, 510502198503011235, 510502198503011200.0, "5.10502198503011E+17",
+                                 "5.10502E+17", " 5.105021985030112e+17 ", 1.1010519491231002e17])
+def test_a_number_stored_by_excel_is_explained(raw):
+    with pytest.raises(IdNumberError) as exc:
+        parse_id_number(raw)
+    assert "Excel stored the ID number as a number" in exc.value.message
+    assert "format the column as text" in exc.value.message
+
+
+def test_text_that_merely_contains_e_is_not_taken_for_a_number():
+    with pytest.raises(IdNumberError) as exc:
+        parse_id_number("51050219850301E235")
+    assert "17 digits followed by a digit or X" in exc.value.message

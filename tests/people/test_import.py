@@ -383,7 +383,7 @@ def test_it_rejects_a_secretary_where_the_village_already_has_one(tmp_path, user
     rows = [row(name="新书记", posts="党组织书记", start_date="2024-01-02")]
     result = rejected(write_roster(tmp_path / "second.xlsx", rows), users["township"])
     p = problem_at(result, 2, fmt.POSTS)
-    assert (p.value, p.reason) == ("党组织书记", "this village already has a current holder of this post")
+    assert (p.value, p.reason) == ("党组织书记", "this village already has a holder of this post on or after this start date")
 
 
 @pytest.mark.parametrize("column, value, reason", [
@@ -723,3 +723,44 @@ def test_a_masked_export_cannot_be_imported_by_mistake(tmp_path, roster, users):
     result = rejected(path, users["township"])
     assert {p.column for p in result.problems} == {fmt.ID_NUMBER}
     assert all(p.value == "*" * 18 or "********" in p.value for p in result.problems)
+
+
+# ID numbers typed into number cells -------------------------------------------------------
+
+def test_an_id_number_in_a_number_cell_is_explained_and_masked(tmp_path, users):
+    number = next(n for n in (factories.id_number("510521", date(1985, 3, 1)) for _ in range(20)) if n[-1] != "X")
+    rows = [row(id_number=int(number), birth_date=""), row(name="李四", birth_date=int(number)),
+            row(name="王五", posts="村委会委员", start_date=float(number)), row(name="赵六", phone=int(number))]
+    result = rejected(write_roster(tmp_path / "numbers.xlsx", rows), users["township"])
+    p = problem_at(result, 2, fmt.ID_NUMBER)
+    assert "Excel stored the ID number as a number" in p.reason
+    assert p.value.startswith(number[:6] + "********")
+    for r, column in ((3, fmt.BIRTH_DATE), (4, fmt.START_DATE), (5, fmt.PHONE)):
+        p = problem_at(result, r, column)
+        assert p.value.startswith(number[:6] + "********"), p
+        assert "********" in p.reason, p
+    report = "\n".join(result.report_lines())
+    # Neither the birth date nor the digits around it, in any form: 19850301, 5.1052119850301…e+17.
+    assert number[6:14] not in report
+    assert "e+17" not in report.lower()
+
+
+def _former_secretary(end: date) -> None:
+    incumbent = factories.make_person(factories.TANBA, name="马仕彬", born=date(1978, 5, 20))
+    services.appointment_create(acting_user=None, person=incumbent, region=Region.objects.get(code=factories.TANBA),
+                                post=Post.PARTY_SECRETARY, start_date=date(2016, 3, 1), end_date=end, end_reason="换届")
+
+
+def test_it_rejects_a_secretary_starting_before_the_former_one_ended(tmp_path, users):
+    _former_secretary(date(2021, 3, 1))
+    rows = [row(name="新书记", posts="党组织书记", start_date="2020-01-02")]
+    result = rejected(write_roster(tmp_path / "early.xlsx", rows), users["township"])
+    p = problem_at(result, 2, fmt.POSTS)
+    assert (p.value, p.reason) == ("党组织书记", "this village already has a holder of this post on or after this start date")
+
+
+def test_a_secretary_may_start_the_day_the_former_one_ended(tmp_path, users):
+    _former_secretary(date(2021, 3, 1))
+    rows = [row(name="新书记", posts="党组织书记", start_date="2021-03-01")]
+    result = import_roster(write_roster(tmp_path / "successor.xlsx", rows), acting_user=users["township"])
+    assert result.ok, result.problems

@@ -229,3 +229,31 @@ def test_region_codes_have_12_digits():
     for bad in ("51052110223", "5105211022370", "51052110223A", ""):
         with pytest.raises(CellError):
             parse_region_code(bad)
+
+
+# Dates typed into number cells as digits --------------------------------------------------
+
+@pytest.mark.parametrize("cell", [19850301, 19850301.0])
+def test_it_reads_yyyymmdd_typed_into_a_number_cell(cell):
+    assert parse_date(cell) == (MARCH_1, Precision.DAY)
+
+
+@pytest.mark.parametrize("cell", [198503, 198503.0])
+def test_it_reads_yyyymm_typed_into_a_number_cell(cell):
+    assert parse_date(cell) == (MARCH_1, Precision.MONTH)
+
+
+@pytest.mark.parametrize("cell, message", [(19850230, "there is no such date"), (198513, "there is no such date"),
+                                           (850301, "out of range"), (18500301, "out of range"),
+                                           (19850301.5, "is not a date"), (1985030, "is not a date")])
+def test_it_rejects_numbers_shaped_like_dates_that_are_none(cell, message):
+    with pytest.raises(CellError) as exc:
+        parse_date(cell)
+    assert message in exc.value.message
+
+
+@given(day=days)
+def test_digits_in_a_number_cell_read_as_the_same_text_does(day):
+    digits = int(f"{day:%Y%m%d}")
+    assert parse_date(digits) == parse_date(str(digits)) == (day, Precision.DAY)
+    assert parse_date(float(digits // 100)) == parse_date(str(digits // 100)) == (day.replace(day=1), Precision.MONTH)

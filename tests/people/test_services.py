@@ -354,7 +354,7 @@ def test_it_rejects_a_second_current_party_secretary(users, person):
     services.appointment_create(acting_user=users["township"], person=person, region=region(factories.TANBA),
                                 post=Post.PARTY_SECRETARY, start_date=date(2021, 3, 15))
     rival = factories.make_person(factories.TANBA, name="李四", born=date(1980, 5, 5))
-    refused(services.appointment_create, "post", contains="already has a current holder", acting_user=users["township"],
+    refused(services.appointment_create, "post", contains="already has a holder of this post", acting_user=users["township"],
             person=rival, region=region(factories.TANBA), post=Post.PARTY_SECRETARY, start_date=date(2022, 1, 1))
 
 
@@ -438,7 +438,7 @@ def test_update_rejects_reopening_a_secretary_when_the_village_has_another(users
     successor = factories.make_person(factories.TANBA, name="李四", born=date(1980, 5, 5))
     services.appointment_create(acting_user=None, person=successor, region=region(factories.TANBA),
                                 post=Post.PARTY_SECRETARY, start_date=date(2022, 1, 1))
-    refused(services.appointment_update, "post", contains="already has a current holder", acting_user=users["township"],
+    refused(services.appointment_update, "post", contains="already has a holder of this post", acting_user=users["township"],
             appointment=Appointment.objects.get(pk=secretary.pk), end_date=None, end_reason="")
     assert Appointment.objects.get(pk=secretary.pk).end_date == date(2022, 1, 1)
 
@@ -502,3 +502,202 @@ def test_an_audit_event_cannot_be_rewritten_through_update_or_create(event):
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.update_or_create(pk=event.pk, defaults={"action": "nothing.happened"})
     assert AuditEvent.objects.get(pk=event.pk).action == "person.create"
+
+
+# An appointment is in the holder's own village -------------------------------------------
+
+def test_it_rejects_an_appointment_in_another_village_than_the_persons(users):
+    outsider = factories.make_person(factories.JIANGYANG_COMMUNITY, name="江阳人")  # 江阳区, not 泸县
+    refused(services.appointment_create, "region", contains="registered in another village",
+            acting_user=None, person=outsider, region=region(factories.TANBA), post=Post.PARTY_SECRETARY,
+            start_date=date(2021, 3, 15))
+    assert not Appointment.objects.within(factories.TANBA).exists()
+
+
+def test_it_rejects_an_appointment_in_a_neighbouring_village_within_the_users_jurisdiction(users, person):
+    refused(services.appointment_create, "region", contains="change their village first",
+            acting_user=users["township"], person=person, region=region(factories.OTHER_YUSI_VILLAGE),
+            post=Post.VILLAGE_MEMBER, start_date=date(2021, 3, 15))
+
+
+def test_update_rejects_moving_an_appointment_to_another_village(users, secretary):
+    refused(services.appointment_update, "region", contains="registered in another village",
+            acting_user=users["township"], appointment=Appointment.objects.get(pk=secretary.pk),
+            region=region(factories.OTHER_YUSI_VILLAGE))
+    _still_open(secretary)
+
+
+def test_a_person_holding_a_post_cannot_be_moved_to_another_village(users, secretary):
+    person = Person.objects.get(pk=secretary.person_id)
+    refused(services.person_update, "region", contains="end it before changing their village",
+            acting_user=users["township"], person=person, region=region(factories.OTHER_YUSI_VILLAGE))
+    assert Person.objects.get(pk=person.pk).region_id == factories.TANBA
+
+
+def test_a_person_whose_posts_ended_can_be_moved_and_the_history_stays(users, secretary):
+    services.appointment_update(acting_user=None, appointment=secretary, end_date=date(2023, 6, 30), end_reason="调动")
+    person = Person.objects.get(pk=secretary.person_id)
+    services.person_update(acting_user=users["township"], person=person, region=region(factories.OTHER_YUSI_VILLAGE))
+    assert Person.objects.get(pk=person.pk).region_id == factories.OTHER_YUSI_VILLAGE
+    # The ended post stays where it was held; it can be corrected, not reopened there.
+    old = Appointment.objects.get(pk=secretary.pk)
+    services.appointment_update(acting_user=users["township"], appointment=old, end_reason="调任")
+    assert Appointment.objects.get(pk=secretary.pk).end_reason == "调任"
+    refused(services.appointment_update, "region", contains="registered in another village",
+            acting_user=users["township"], appointment=Appointment.objects.get(pk=secretary.pk),
+            end_date=None, end_reason="")
+    # In the new village, a new appointment is the way.
+    services.appointment_create(acting_user=users["township"], person=person, region=region(factories.OTHER_YUSI_VILLAGE),
+                                post=Post.VILLAGE_MEMBER, start_date=date(2023, 7, 1))
+
+
+# Dates: one holder at a time, one post once at a time -------------------------------------
+
+def test_it_rejects_the_same_post_twice_for_one_person_at_overlapping_dates(users, person):
+    services.appointment_create(acting_user=None, person=person, region=region(factories.TANBA),
+                                post=Post.VILLAGE_MEMBER, start_date=date(2021, 3, 15))
+    refused(services.appointment_create, "post", contains="this person already holds this post at overlapping dates",
+            acting_user=users["township"], person=person, region=region(factories.TANBA), post=Post.VILLAGE_MEMBER,
+            start_date=date(2019, 1, 1), end_date=date(2021, 6, 1), end_reason="换届")
+
+
+def test_it_rejects_a_second_secretary_appointment_of_the_same_person(users, secretary):
+    refused(services.appointment_create, "post", contains="this person already holds this post",
+            acting_user=users["township"], person=Person.objects.get(pk=secretary.person_id),
+            region=region(factories.TANBA), post=Post.PARTY_SECRETARY, start_date=date(2022, 1, 1))
+
+
+def test_the_same_post_again_after_the_first_ended_is_accepted(users, person):
+    first = services.appointment_create(acting_user=None, person=person, region=region(factories.TANBA),
+                                        post=Post.VILLAGE_MEMBER, start_date=date(2016, 3, 1),
+                                        end_date=date(2021, 3, 1), end_reason="换届")
+    again = services.appointment_create(acting_user=users["township"], person=person, region=region(factories.TANBA),
+                                        post=Post.VILLAGE_MEMBER, start_date=date(2021, 3, 1))
+    assert {first.term, again.term} == {2016, 2021}
+
+
+def test_it_rejects_secretaries_whose_past_terms_overlap(users, person):
+    # Neither is current today, so a check of "current holders" lets this through.
+    services.appointment_create(acting_user=None, person=person, region=region(factories.TANBA),
+                                post=Post.PARTY_SECRETARY, start_date=date(2016, 3, 1), end_date=date(2019, 3, 1),
+                                end_reason="辞职")
+    rival = factories.make_person(factories.TANBA, name="李四", born=date(1980, 5, 5))
+    error = refused(services.appointment_create, "post", contains="already has a holder of this post at overlapping dates",
+                    acting_user=users["township"], person=rival, region=region(factories.TANBA),
+                    post=Post.PARTY_SECRETARY, start_date=date(2018, 1, 1), end_date=date(2020, 1, 1),
+                    end_reason="辞职")
+    assert "张三 (2016-03-01 – 2019-03-01)" in error.message_dict["post"][0]
+
+
+def test_it_rejects_a_past_secretary_whose_term_runs_into_the_current_ones(users, secretary):
+    rival = factories.make_person(factories.TANBA, name="李四", born=date(1980, 5, 5))
+    refused(services.appointment_create, "post", contains="already has a holder of this post",
+            acting_user=users["township"], person=rival, region=region(factories.TANBA),
+            post=Post.PARTY_SECRETARY, start_date=date(2019, 1, 1), end_date=date(2021, 6, 1), end_reason="换届")
+
+
+def test_a_successor_may_start_the_day_the_predecessor_ended(users, person):
+    services.appointment_create(acting_user=None, person=person, region=region(factories.TANBA),
+                                post=Post.PARTY_SECRETARY, start_date=date(2016, 3, 1), end_date=date(2021, 3, 1),
+                                end_reason="换届")
+    successor = factories.make_person(factories.TANBA, name="李四", born=date(1980, 5, 5))
+    services.appointment_create(acting_user=users["township"], person=successor, region=region(factories.TANBA),
+                                post=Post.PARTY_SECRETARY, start_date=date(2021, 3, 1))
+    assert Appointment.objects.filter(region_id=factories.TANBA, post=Post.PARTY_SECRETARY).count() == 2
+
+
+def test_a_predecessor_ending_after_the_successor_started_is_refused(users, person):
+    old = services.appointment_create(acting_user=None, person=person, region=region(factories.TANBA),
+                                      post=Post.PARTY_SECRETARY, start_date=date(2016, 3, 1))
+    services.appointment_update(acting_user=None, appointment=old, end_date=date(2021, 3, 1), end_reason="换届")
+    successor = factories.make_person(factories.TANBA, name="李四", born=date(1980, 5, 5))
+    services.appointment_create(acting_user=None, person=successor, region=region(factories.TANBA),
+                                post=Post.PARTY_SECRETARY, start_date=date(2021, 3, 1))
+    refused(services.appointment_update, "post", contains="李四 (2021-03-01 –)", acting_user=users["township"],
+            appointment=Appointment.objects.get(pk=old.pk), end_date=date(2021, 3, 2))
+
+
+@pytest.mark.parametrize("start, end, other_start, other_end, expected", [
+    (date(2030, 1, 1), None, date(2021, 3, 15), None, True),  # a second secretary from 2030, one open-ended
+    (date(2021, 3, 1), None, date(2016, 3, 1), date(2021, 3, 1), False),  # the day the predecessor ended
+    (date(2021, 2, 28), None, date(2016, 3, 1), date(2021, 3, 1), True),
+    (date(2018, 1, 1), date(2020, 1, 1), date(2016, 3, 1), date(2019, 3, 1), True),
+    (date(2019, 3, 1), date(2020, 1, 1), date(2016, 3, 1), date(2019, 3, 1), False),
+    (date(2010, 1, 1), date(2016, 3, 1), date(2016, 3, 1), None, False),
+    (date(2030, 1, 1), None, date(2021, 3, 15), date(2030, 1, 2), True),  # a planned end after the start
+])
+def test_terms_overlap_when_they_share_a_day(start, end, other_start, other_end, expected):
+    from lingtouyang.people.rules import overlaps
+
+    assert overlaps(start, end, other_start, other_end) is expected
+    assert overlaps(other_start, other_end, start, end) is expected
+
+
+def test_it_rejects_a_start_date_in_the_future(users, person):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    refused(services.appointment_create, "start_date", contains="in the future", acting_user=users["township"],
+            person=person, region=region(factories.TANBA), post=Post.VILLAGE_MEMBER, start_date=tomorrow)
+
+
+def test_it_rejects_a_start_date_before_the_birth_date(users, person):
+    refused(services.appointment_create, "start_date", contains="before the birth date", acting_user=users["township"],
+            person=person, region=region(factories.TANBA), post=Post.VILLAGE_MEMBER, start_date=date(1985, 2, 28))
+
+
+def test_update_rejects_moving_the_start_before_the_birth_date(users, secretary):
+    refused(services.appointment_update, "start_date", contains="before the birth date", acting_user=users["township"],
+            appointment=Appointment.objects.get(pk=secretary.pk), start_date=date(1980, 1, 1))
+    _still_open(secretary)
+
+
+# The term follows the start date ----------------------------------------------------------
+
+def test_a_new_start_date_brings_its_term(users, secretary):
+    services.appointment_update(acting_user=users["township"], appointment=secretary, start_date=date(2019, 5, 1))
+    saved = Appointment.objects.get(pk=secretary.pk)
+    assert (saved.start_date, saved.term) == (date(2019, 5, 1), 2016)
+    event = AuditEvent.objects.filter(action="appointment.update").get()
+    assert event.changes == {"start_date": ["2021-03-15", "2019-05-01"], "term": [2021, 2016]}
+
+
+def test_a_term_given_with_the_new_start_date_is_kept(users, secretary):
+    services.appointment_update(acting_user=users["township"], appointment=secretary, start_date=date(2019, 5, 1),
+                                term=2021)
+    assert Appointment.objects.get(pk=secretary.pk).term == 2021
+
+
+def test_an_empty_term_is_derived_and_other_changes_keep_the_term(users, secretary):
+    services.appointment_update(acting_user=None, appointment=secretary, term=2016)
+    services.appointment_update(acting_user=None, appointment=Appointment.objects.get(pk=secretary.pk),
+                                end_date=date(2023, 6, 30), end_reason="辞职", term=None)
+    assert Appointment.objects.get(pk=secretary.pk).term == 2016
+
+
+def _edit_form(appointment: Appointment, **changes) -> dict:
+    data = {"region": appointment.region_id, "post": appointment.post, "start_date": appointment.start_date,
+            "end_date": "", "end_reason": "", "term": ""}
+    data.update(changes)
+    return data
+
+
+def test_the_edit_page_leaves_a_derived_term_empty_so_a_new_start_brings_its_own(client, users, secretary):
+    from django.urls import reverse
+
+    client.force_login(users["township"])
+    url = reverse("people:appointment_edit", args=[secretary.pk])
+    assert 'name="term" value=' not in client.get(url).content.decode()
+    client.post(url, _edit_form(secretary, start_date="2019-05-01"))
+    assert Appointment.objects.get(pk=secretary.pk).term == 2016
+
+
+def test_the_edit_page_shows_and_keeps_a_term_set_by_hand(client, users, person):
+    from django.urls import reverse
+
+    appointment = services.appointment_create(acting_user=None, person=person, region=region(factories.TANBA),
+                                              post=Post.VILLAGE_MEMBER, start_date=date(2021, 3, 15), term=2016)
+    client.force_login(users["township"])
+    url = reverse("people:appointment_edit", args=[appointment.pk])
+    assert 'name="term" value="2016"' in client.get(url).content.decode()
+    client.post(url, _edit_form(appointment, start_date="2021-04-01", term="2016"))
+    saved = Appointment.objects.get(pk=appointment.pk)
+    assert (saved.start_date, saved.term) == (date(2021, 4, 1), 2016)
