@@ -38,5 +38,3 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: frozenset(_ROSTER_READ),
     Role.DEPT_REVIEWER: frozenset({"view_regions"}),
 }
-
-ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN})

@@ -17,7 +17,7 @@ from lingtouyang.core import crypto
 from lingtouyang.core.bulk import allocate_ids, insert_rows
 from lingtouyang.people.codes import Gender, Post, Source
 from lingtouyang.people.idnumber import mask
-from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.models import PERSON_BULK_FIELDS, Appointment, Person
 from lingtouyang.people.naming import name_keys
 from lingtouyang.regions.models import Kind, Level, Region
 
@@ -28,9 +28,6 @@ TERM_START = date(2021, 3, 1)
 PREVIOUS_TERM_START = date(2016, 3, 1)
 BATCH_VILLAGES = 2_000
 
-PERSON_FIELDS = ["id", "region_id", "name", "name_pinyin", "name_initials", "gender", "ethnicity", "birth_date",
-                 "id_cipher", "id_index", "id_masked", "political_status", "education", "phone", "source",
-                 "talent_tags", "created_at", "updated_at"]
 APPOINTMENT_FIELDS = ["person_id", "region_id", "post", "term", "start_date", "end_date", "end_reason",
                       "created_at", "updated_at"]
 
@@ -131,7 +128,7 @@ def generate(villages: Iterator[tuple[str, str]], progress: Callable[[int, int],
         nonlocal total_people, total_appointments
         with transaction.atomic():
             ids = allocate_ids(Person, len(batch))
-            insert_rows(Person, PERSON_FIELDS, ((pk, *p, "[]", now, now) for pk, (p, _a) in zip(ids, batch, strict=True)))
+            insert_rows(Person, PERSON_BULK_FIELDS, ((pk, *p, "[]", now, now) for pk, (p, _a) in zip(ids, batch, strict=True)))
             rows = [(pk, *a, now, now) for pk, (_p, posts) in zip(ids, batch, strict=True) for a in posts]
             insert_rows(Appointment, APPOINTMENT_FIELDS, rows)
         total_people += len(batch)

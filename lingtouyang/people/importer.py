@@ -40,7 +40,7 @@ from lingtouyang.people.codes import (
     Source,
 )
 from lingtouyang.people.idnumber import IdNumberError, compact, mask, parse_id_number
-from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.models import PERSON_BULK_FIELDS, Appointment, Person
 from lingtouyang.people.naming import name_keys
 from lingtouyang.people.normalize import CellError, parse_date, parse_phone, text
 from lingtouyang.regions.models import Region
@@ -213,7 +213,7 @@ def _header_map(rows: Iterable[list[Any]]) -> tuple[int, dict[str, int]]:
                 raise FileRejected(_("Required columns are missing: %(names)s. Download the template to see them.")
                                    % {"names": "、".join(missing)})
             return number, columns
-        if number >= 5:
+        if number >= HEADER_ROWS_ALLOWED:
             break
     raise FileRejected(_("No header row found. The first rows must hold the template's headers (姓名, 公民身份号码, …)."))
 
@@ -434,7 +434,7 @@ class RosterImporter:
         add = self.problems.add
         for r in self.rows:
             level, kind = regions.get(r.region, (None, None))
-            if problem := rules.region_problem(level, kind):
+            if problem := rules.region_problem(level):
                 add(r.number, fmt.REGION_CODE, r.region, problem)
                 continue
             if not in_prefix(r.region, prefix):
@@ -464,10 +464,7 @@ class RosterImporter:
         now = self.now
         with transaction.atomic():
             ids = allocate_ids(Person, len(self.rows))
-            person_fields = ["id", "region_id", "name", "name_pinyin", "name_initials", "gender", "ethnicity",
-                             "birth_date", "id_cipher", "id_index", "id_masked", "political_status", "education",
-                             "phone", "source", "talent_tags", "created_at", "updated_at"]
-            insert_rows(Person, person_fields, (self._person_row(pk, r) for pk, r in zip(ids, self.rows, strict=True)))
+            insert_rows(Person, PERSON_BULK_FIELDS, (self._person_row(pk, r) for pk, r in zip(ids, self.rows, strict=True)))
             appointments = [
                 (pk, r.region, post, rules.term_for(r.start), r.start, "", now, now)
                 for pk, r in zip(ids, self.rows, strict=True) if r.start

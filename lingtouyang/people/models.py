@@ -81,6 +81,12 @@ class Person(models.Model):
         return crypto.decrypt(self.id_cipher)
 
 
+# The columns batch writers (import, demo data) fill, in the order their row tuples follow.
+PERSON_BULK_FIELDS = ["id", "region_id", "name", "name_pinyin", "name_initials", "gender", "ethnicity", "birth_date",
+                      "id_cipher", "id_index", "id_masked", "political_status", "education", "phone", "source",
+                      "talent_tags", "created_at", "updated_at"]
+
+
 class AppointmentQuerySet(ScopedQuerySet):
     scope_capability = "view_people"
 

@@ -65,7 +65,7 @@ def age_problem(born: date, today: date) -> str | None:
     return None
 
 
-def region_problem(level: int | None, kind: str | None) -> str | None:
+def region_problem(level: int | None) -> str | None:
     if level is None:
         return _("no such village or community")
     if level != Level.VILLAGE:

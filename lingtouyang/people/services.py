@@ -42,7 +42,7 @@ def _validate_person(
     data: dict[str, Any], id_number: str | None, errors: dict[str, list[str]], *, partial: bool = False
 ) -> Any:
     region: Region | None = data.get("region")
-    if region is not None and (problem := rules.region_problem(region.level, region.kind)):
+    if region is not None and (problem := rules.region_problem(region.level)):
         errors.setdefault("region", []).append(problem)
     if (not partial or "name" in data) and not (data.get("name") or "").strip():
         errors.setdefault("name", []).append(_("a name is required"))
@@ -185,7 +185,7 @@ def _validate_appointment(appointment: Appointment, changed: set[str] | None = N
     errors: dict[str, list[str]] = {}
     region, person = appointment.region, appointment.person
     today = timezone.localdate()
-    if problem := rules.region_problem(region.level, region.kind):
+    if problem := rules.region_problem(region.level):
         errors.setdefault("region", []).append(problem)
     else:
         # A post is held in the holder's own village. An ended appointment may stay behind in a village

@@ -75,13 +75,7 @@ class Region(models.Model):
     def prefix(self) -> str:
         return self.code[: PREFIX_LENGTHS[self.level]]
 
-    @property
-    def is_village(self) -> bool:
-        return self.level == Level.VILLAGE
 
-    @property
-    def is_community(self) -> bool:
-        return self.kind == Kind.COMMUNITY
 
     def ancestor_codes(self) -> list[str]:
         """Codes of the regions above, derived from the code itself (no queries)."""
