@@ -71,6 +71,6 @@ class AuditEvent(models.Model):
             if isinstance(value, list) and len(value) == 2:
                 old, new = ("–" if v in (None, "") else v for v in value)
                 lines.append(f"{key}: {old} → {new}")
-            else:
+            elif value not in (None, ""):
                 lines.append(f"{key}: {value}")
         return lines

@@ -250,8 +250,10 @@ class _Row:
 
 
 class RosterImporter:
-    def __init__(self, path: Path | str, *, acting_user: Any = None, progress: Progress | None = None) -> None:
+    def __init__(self, path: Path | str, *, acting_user: Any = None, progress: Progress | None = None,
+                 file_name: str = "") -> None:
         self.path = Path(path)
+        self.file_name = file_name or self.path.name  # as the user named it (uploads are stored renamed)
         self.user = acting_user
         self.progress = progress
         self.result = ImportResult()
@@ -476,7 +478,7 @@ class RosterImporter:
             # when, from where and what, without a second write of every row (and its indexes).
             actor = self.user if getattr(self.user, "is_authenticated", False) else None
             audit_record("roster.import", user=actor, region_code=getattr(actor, "scope_prefix", ""),
-                         changes={"file": self.path.name, "people": len(ids), "appointments": len(appointments),
+                         changes={"file": self.file_name, "people": len(ids), "appointments": len(appointments),
                                   "person_ids": id_ranges(ids)})
         self.result.people = len(ids)
         self.result.appointments = len(appointments)
@@ -504,5 +506,6 @@ def id_ranges(ids: list[int]) -> list[list[int]]:
     return runs
 
 
-def import_roster(path: Path | str, *, acting_user: Any = None, progress: Progress | None = None) -> ImportResult:
-    return RosterImporter(path, acting_user=acting_user, progress=progress).run()
+def import_roster(path: Path | str, *, acting_user: Any = None, progress: Progress | None = None,
+                  file_name: str = "") -> ImportResult:
+    return RosterImporter(path, acting_user=acting_user, progress=progress, file_name=file_name).run()

@@ -51,7 +51,8 @@ def import_job_run(job_id: int, *, address: str = "") -> ImportJob:
 
     with translation.override(job.language), acting_as(job.created_by, address):
         try:
-            result = import_roster(job.stored_path, acting_user=job.created_by, progress=progress)
+            result = import_roster(job.stored_path, acting_user=job.created_by, progress=progress,
+                                   file_name=job.file_name)
         except Exception:
             # Whatever broke, the job must not look as if it were still running.
             ImportJob.objects.filter(pk=job.pk).update(

@@ -582,6 +582,7 @@ def test_the_upload_page_imports_a_good_file_and_shows_the_result(tmp_path, clie
     assert list(upload_dir.glob("import-*")) == []  # the upload holds full ID numbers: not kept
     summary = AuditEvent.objects.get(action="roster.import")
     assert summary.actor == users["township"]
+    assert summary.changes["file"] == "roster.xlsx"  # as the officer named it, not as stored
 
 
 def test_the_upload_page_lists_the_problems_of_a_bad_file(tmp_path, client, users, upload_dir):
