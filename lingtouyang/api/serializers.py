@@ -66,6 +66,8 @@ class AppointmentInput(serializers.Serializer):
 
 
 class ChildStructureSerializer(serializers.Serializer):
+    """One region's cadres in office now (a row of the drill-down table)."""
+
     code = serializers.CharField()
     name = serializers.CharField()
     total = serializers.IntegerField()
@@ -76,19 +78,11 @@ class ChildStructureSerializer(serializers.Serializer):
     dual_post = serializers.IntegerField(help_text="villages whose secretary is also committee director (一肩挑)")
 
 
-class StructureSerializer(serializers.Serializer):
-    """Documentation of the structure response (cadres in office now)."""
+class StructureSerializer(ChildStructureSerializer):
+    """Documentation of the structure response: the region's figures, then one row per region below."""
 
-    code = serializers.CharField()
-    name = serializers.CharField()
-    total = serializers.IntegerField()
-    average_age = serializers.FloatField(allow_null=True)
-    women = serializers.IntegerField()
-    party = serializers.IntegerField()
     college = serializers.IntegerField()
     age_bands = serializers.ListField(child=serializers.ListField(), help_text="[label, count] pairs")
     education = serializers.ListField(child=serializers.ListField())
     source = serializers.ListField(child=serializers.ListField())
-    villages_with_secretary = serializers.IntegerField()
-    dual_post = serializers.IntegerField()
     children = ChildStructureSerializer(many=True)
