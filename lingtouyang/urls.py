@@ -1,13 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from lingtouyang.accounts.views import PasswordChangeView
+from lingtouyang.accounts.views import LoginView, LogoutView, PasswordChangeView
 from lingtouyang.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("lingtouyang.regions.urls")),

@@ -15,6 +15,33 @@ from lingtouyang.audit.services import audit_record
 from lingtouyang.core.pagination import page_of
 
 
+class LoginView(auth_views.LoginView):
+    """Django's log-in, with every success and failure in the audit trail (never the password)."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        audit_record("account.login", obj=user, region_code=user.region_id or "", user=user)
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        tried = (self.request.POST.get("username") or "")[:150]
+        account = User.objects.filter(username=tried).only("id", "region_id").first()
+        audit_record("account.login", obj=account, region_code=(account.region_id or "") if account else "",
+                     changes={"username": tried}, outcome="failed")
+        return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            audit_record("account.logout", obj=user, region_code=user.region_id or "", user=user)
+        return super().post(request, *args, **kwargs)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = "/"
