@@ -22,7 +22,7 @@ from lingtouyang.api.serializers import (
 from lingtouyang.core.scope import parse_prefix, user_prefix
 from lingtouyang.people import services
 from lingtouyang.people.models import Appointment, Person
-from lingtouyang.people.selectors import children_structure, structure
+from lingtouyang.people.selectors import region_figures
 from lingtouyang.regions.models import Region
 
 
@@ -74,11 +74,11 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         if not request.user.has_capability("view_people"):
             raise NotFound
         region = self.get_object()
-        data = structure(region.prefix)
+        data, rows = region_figures(region)
         children = [
             {**{k: v for k, v in row.items() if k != "region"}, "code": row["region"].code,
              "name": row["region"].short_name}
-            for row in children_structure(region)
+            for row in rows
         ]
         return Response({"code": region.code, "name": region.short_name, **data, "children": children})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
@@ -64,34 +64,82 @@ def _average_age(avg_months: float | None, today: date) -> float | None:
     return round((today.year * 12 + today.month - avg_months) / 12, 1)
 
 
-def structure(prefix: str) -> dict[str, Any]:
-    """The structure of a region's current cadres: one aggregate query, plus one for 一肩挑."""
-    today = timezone.localdate()
-    bands = _age_band_filters(today)
-    aggregates: dict[str, Any] = {
+def _figures(prefix: str, group_length: int | None, today: date) -> dict[str, dict[str, Any]]:
+    """Every count the structure needs, for the current cadres of the region, per group of codes
+    (the prefix of `group_length`; None: one group, ""). One aggregate query whatever the size.
+    Birth months are summed, not averaged, so that groups add up exactly."""
+    counts: dict[str, Any] = {
         "total": Count("id"),
-        "avg_months": Avg(ExtractYear("birth_date") * 12 + ExtractMonth("birth_date"), output_field=IntegerField()),
+        "months": Sum(ExtractYear("birth_date") * 12 + ExtractMonth("birth_date"), output_field=IntegerField()),
         "women": Count("id", filter=Q(gender=Gender.FEMALE)),
         "party": Count("id", filter=Q(political_status__in=PARTY_MEMBER_CODES)),
         "college": Count("id", filter=Q(education__in=COLLEGE_AND_ABOVE)),
     }
-    aggregates.update({f"age:{label}": Count("id", filter=cond) for label, cond in bands.items()})
-    aggregates.update({f"edu:{code}": Count("id", filter=Q(education=code)) for code, _ in EDUCATION_CHOICES})
-    aggregates.update({f"src:{code}": Count("id", filter=Q(source=code)) for code in Source.values})
-    row = current_cadres(prefix, today).aggregate(**aggregates)
-    dual = dual_post_counts(prefix, None)
+    counts.update({f"age:{label}": Count("id", filter=cond) for label, cond in _age_band_filters(today).items()})
+    counts.update({f"edu:{code}": Count("id", filter=Q(education=code)) for code, _ in EDUCATION_CHOICES})
+    counts.update({f"src:{code}": Count("id", filter=Q(source=code)) for code in Source.values})
+    qs = current_cadres(prefix, today)
+    if group_length is None:
+        return {"": qs.aggregate(**counts)}
+    rows = qs.annotate(group=Substr("region_id", 1, group_length)).values("group").annotate(**counts).order_by()
+    return {row.pop("group"): row for row in rows}
+
+
+def _sum(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for group in groups:
+        for key, value in group.items():
+            total[key] = total.get(key, 0) + (value or 0)
+    return total
+
+
+def _structure(row: dict[str, Any], dual: tuple[int, int], today: date) -> dict[str, Any]:
+    total = row.get("total") or 0
     return {
-        "total": row["total"],
-        "average_age": _average_age(row["avg_months"], today),
-        "women": row["women"],
-        "party": row["party"],
-        "college": row["college"],
-        "age_bands": [(label, row[f"age:{label}"]) for label in bands],
-        "education": [(name, row[f"edu:{code}"]) for code, name in EDUCATION_CHOICES],
-        "source": [(str(Source(code).label), row[f"src:{code}"]) for code in Source.values],
-        "villages_with_secretary": dual.get("", (0, 0))[0],
-        "dual_post": dual.get("", (0, 0))[1],
+        "total": total,
+        "average_age": _average_age(row["months"] / total if total else None, today),
+        "women": row.get("women", 0),
+        "party": row.get("party", 0),
+        "college": row.get("college", 0),
+        "age_bands": [(label, row.get(f"age:{label}", 0)) for label in _age_band_filters(today)],
+        "education": [(name, row.get(f"edu:{code}", 0)) for code, name in EDUCATION_CHOICES],
+        "source": [(str(Source(code).label), row.get(f"src:{code}", 0)) for code in Source.values],
+        "villages_with_secretary": dual[0],
+        "dual_post": dual[1],
     }
+
+
+def structure(prefix: str) -> dict[str, Any]:
+    """The structure of a region's current cadres: one aggregate query, plus one for 一肩挑."""
+    today = timezone.localdate()
+    row = _figures(prefix, None, today)[""]
+    return _structure(row, dual_post_counts(prefix, None).get("", (0, 0)), today)
+
+
+def region_figures(region: Region) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The region's structure and one row per region below it, from two grouped queries: the
+    region's own figures are the sum of its children's, not a second pass over the same rows."""
+    if region.level >= 5:
+        return structure(region.prefix), []
+    today = timezone.localdate()
+    children = list(region.children.order_by("code"))
+    groups: dict[str, dict[str, Any]] = {}
+    dual: dict[str, tuple[int, int]] = {}
+    # The children's own level, not the next one: 东莞, 中山, 嘉峪关 and 儋州 have townships right
+    # under the city. One length in practice.
+    for length in sorted({PREFIX_LENGTHS[child.level] for child in children}):
+        groups.update(_figures(region.prefix, length, today))
+        dual.update(dual_post_counts(region.prefix, length))
+    whole = _structure(_sum(list(groups.values())) or {"total": 0, "months": 0},
+                       (sum(v for v, _ in dual.values()), sum(d for _, d in dual.values())), today)
+    rows = []
+    for child in children:
+        s = _structure(groups.get(child.prefix, {"total": 0, "months": 0}), dual.get(child.prefix, (0, 0)), today)
+        rows.append({
+            "region": child,
+            **{k: s[k] for k in ("total", "average_age", "women", "party", "villages_with_secretary", "dual_post")},
+        })
+    return whole, rows
 
 
 def dual_post_counts(prefix: str, group_length: int | None) -> dict[str, tuple[int, int]]:
@@ -118,44 +166,8 @@ def dual_post_counts(prefix: str, group_length: int | None) -> dict[str, tuple[i
 
 
 def children_structure(region: Region) -> list[dict[str, Any]]:
-    """One row per child region: cadres, average age, women, party members, 一肩挑 — grouped by the
-    child's code prefix, two queries whatever the number of children. The prefix is the children's
-    own level's, not the next level's: 东莞, 中山, 嘉峪关 and 儋州 have townships right under the city."""
-    if region.level >= 5:
-        return []
-    today = timezone.localdate()
-    children = list(region.children.order_by("code"))
-    stats: dict[str, dict[str, Any]] = {}
-    dual: dict[str, tuple[int, int]] = {}
-    for length in sorted({PREFIX_LENGTHS[child.level] for child in children}):  # one length, in practice
-        stats.update(
-            (r["group"], r)
-            for r in current_cadres(region.prefix, today)
-            .annotate(group=Substr("region_id", 1, length))
-            .values("group")
-            .annotate(
-                total=Count("id"),
-                avg_months=Avg(ExtractYear("birth_date") * 12 + ExtractMonth("birth_date"), output_field=IntegerField()),
-                women=Count("id", filter=Q(gender=Gender.FEMALE)),
-                party=Count("id", filter=Q(political_status__in=PARTY_MEMBER_CODES)),
-            )
-            .order_by()
-        )
-        dual.update(dual_post_counts(region.prefix, length))
-    rows = []
-    for child in children:
-        s = stats.get(child.prefix, {})
-        villages, both = dual.get(child.prefix, (0, 0))
-        rows.append({
-            "region": child,
-            "total": s.get("total", 0),
-            "average_age": _average_age(s.get("avg_months"), today),
-            "women": s.get("women", 0),
-            "party": s.get("party", 0),
-            "villages_with_secretary": villages,
-            "dual_post": both,
-        })
-    return rows
+    """One row per child region: cadres, average age, women, party members, 一肩挑."""
+    return region_figures(region)[1]
 
 
 def village_roster(region: Region) -> list[dict[str, Any]]:

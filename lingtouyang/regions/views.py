@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core.scope import get_visible_or_404
 from lingtouyang.core.xlsx import xlsx_response
-from lingtouyang.people.selectors import children_structure, structure, village_roster
+from lingtouyang.people.selectors import children_structure, region_figures, village_roster
 from lingtouyang.regions.models import Level, Region
 from lingtouyang.regions.selectors import ancestors, region_search
 
@@ -22,8 +22,10 @@ _ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,60}")
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_visible_or_404(Region.objects.all(), request.user, code=code)
     can_see_people = request.user.has_capability("view_people")
-    structure_data = structure(region.prefix) if can_see_people else None
-    children = children_structure(region) if can_see_people else list(region.children.all())
+    if can_see_people:
+        structure_data, children = region_figures(region)
+    else:
+        structure_data, children = None, list(region.children.all())
     context = {
         "region": region,
         "crumbs": ancestors(region, request.user),
