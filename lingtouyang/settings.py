@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "lingtouyang.accounts",
     "lingtouyang.audit",
     "lingtouyang.people",
+    "lingtouyang.review",
     "lingtouyang.api",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("lingtouyang.regions.urls")),
     path("people/", include("lingtouyang.people.urls")),
+    path("review/", include("lingtouyang.review.urls")),
     path("audit/", include("lingtouyang.audit.urls")),
     path("accounts/", include("lingtouyang.accounts.urls")),
     path("api/v1/", include("lingtouyang.api.urls")),

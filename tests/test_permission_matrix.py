@@ -88,6 +88,19 @@ class World:
             self.jobs[username] = import_job_create(acting_user=self.users[username], upload=upload, address="")
         return self.jobs[username]
 
+    def review_round(self, county: str) -> Any:
+        """A draft review round held by this county, its name unique to it; made on first use."""
+        from lingtouyang.review import services as review_services
+        from lingtouyang.review.models import Department, ReviewRound
+
+        name = f"联审测试轮次{county[:6]}"
+        found = ReviewRound.objects.filter(name=name).first()
+        if found is None:
+            found = review_services.round_create(
+                acting_user=None, region=Region.objects.get(code=county), name=name, election_date=date(2026, 6, 1),
+                departments=Department.objects.filter(name__in=["公安", "法院"]))
+        return found
+
     def forbidden(self, who: str) -> list[str]:
         """What must never show for this account: out-of-scope people, villages and accounts."""
         prefix = PREFIX.get(who)
@@ -170,6 +183,18 @@ def _api_pk_values(w: World, who: str, route: Route) -> Values:
     return provider(w, who, route)
 
 
+def _round_values(w: World, who: str, route: Route) -> Values:
+    """A review round in 泸县 (inside county and city), one in the account's nearest outside county."""
+    inside, out = w.review_round("510521000000"), w.review_round(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE)[:6] + "000000")
+    return Values(inside.pk, [(out.pk, [out.name])], [inside.name])
+
+
+def _ruleset_values(w: World, who: str, route: Route) -> Values:
+    from lingtouyang.review.models import RuleSet
+
+    return Values(RuleSet.objects.get(version=1).pk, [], scoped=False)
+
+
 def _format_values(w: World, who: str, route: Route) -> Values:
     return Values("json", [], scoped=False)
 
@@ -180,12 +205,15 @@ KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "person_id": _person_values,
     "appointment_id": _appointment_values,
     "job_id": _job_values,
+    "round_id": _round_values,
     "pk": _api_pk_values,
     "format": _format_values,
 }
 API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "person": _person_values,
     "appointment": _appointment_values,
+    "review-round": _round_values,
+    "ruleset": _ruleset_values,
 }
 
 
@@ -225,6 +253,14 @@ ROUTES: dict[str, Rule] = {
     "people:import_status": Rule("import_people", shows=True),
     "accounts:list": Rule("manage_accounts"),
     "accounts:create": Rule("manage_accounts"),
+    "review:list": Rule("view_review"),
+    "review:create": Rule("run_review"),
+    "review:detail": Rule("view_review", shows=True),
+    "review:candidates": Rule("run_review", shows=True),
+    "review:open": Rule("run_review", method="post"),
+    "review:close": Rule("run_review", method="post"),
+    "review:queue": Rule("review_verdict"),
+    "review:rules": Rule("view_rules"),
     "audit:list": Rule("view_audit"),
     "audit:export": Rule("view_audit"),
     "api:token": Rule(None, api=True, public=True),
@@ -237,6 +273,13 @@ ROUTES: dict[str, Rule] = {
     "api:person-detail": Rule("view_people", api=True, shows=True),
     "api:appointment-list": Rule("view_people", api=True),
     "api:appointment-detail": Rule("view_people", api=True, shows=True),
+    "api:ruleset-list": Rule("view_rules", api=True),
+    "api:ruleset-detail": Rule("view_rules", api=True),
+    "api:review-department-list": Rule("view_rules", api=True),
+    "api:review-round-list": Rule("view_review", api=True),
+    "api:review-round-detail": Rule("view_review", api=True, shows=True),
+    "api:review-queue-list": Rule("review_verdict", api=True),
+    "api:review-verdict-list": Rule("review_verdict", api=True),
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.

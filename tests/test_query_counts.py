@@ -87,3 +87,67 @@ def test_query_count_does_not_grow_with_rows(name: str, client, users) -> None: 
     assert counts[0] == pinned, f"{name}: {counts[0]} queries, pinned {pinned}:\n" + "\n".join(sql[0])
     # The second size showed more rows than the first (or the page's full set of children).
     assert sizes_shown[1] >= sizes_shown[0] > 0, f"{name}: rows shown {sizes_shown}"
+
+
+# --- joint review: the lists grow with rounds and candidates, not with queries ---------------------
+
+# name: (url name, account, queries pinned, what to count in the response)
+REVIEW_LISTS: dict[str, tuple[str, str, int, Any]] = {
+    "review rounds": ("review:list", "county", 7, lambda r: r.content.decode().count('href="/review/')),
+    "review round": ("review:detail", "county", 10, lambda r: r.content.decode().count("<br><span class=\"muted\">")),
+    "review queue": ("review:queue", "reviewer", 9, lambda r: r.content.decode().count('name="candidate"')),
+    "API review rounds": ("api:review-round-list", "county", 8, _results),
+    "API review round": ("api:review-round-detail", "county", 11, lambda r: len(r.json()["candidates"])),
+    "API review queue": ("api:review-queue-list", "reviewer", 8, _results),
+    "API review verdicts": ("api:review-verdict-list", "reviewer", 8, _results),
+}
+
+
+def _grow_review(size: int, users: dict[str, Any]) -> Any:
+    """A round of `size` candidates with verdicts, and `size // 5` more rounds, all in 泸县."""
+    from lingtouyang.regions.models import Region
+    from lingtouyang.review import services
+    from lingtouyang.review.models import Candidate, Department, ReviewRound
+
+    county, police = Region.objects.get(code="510521000000"), Department.objects.get(name="公安")
+    grow_to(size)
+    for i in range(ReviewRound.objects.count(), size // 5):
+        services.round_create(acting_user=None, region=county, name=f"轮次{i}", election_date=date(2026, 6, 1),
+                              departments=[police, Department.objects.get(name="法院")])
+    main = ReviewRound.objects.order_by("id").first()
+    main.state = "draft"  # grown between measurements: reopened to add, through the services again
+    main.save(update_fields=["state"])
+    taken = set(Candidate.objects.filter(round=main).values_list("person_id", flat=True))
+    people = [p for p in Person.objects.within("510521").order_by("id") if p.pk not in taken]
+    if people:
+        services.round_add_candidates(acting_user=None, review_round=main, people=people)
+    main.state = "open"
+    main.save(update_fields=["state"])
+    for i, candidate in enumerate(Candidate.objects.filter(round=main, verdicts__isnull=True).order_by("id")):
+        if i % 2:
+            services.verdict_record(acting_user=None, candidate=candidate, department=police, passed=i % 4 != 1,
+                                    reason="测试")
+    return main
+
+
+@pytest.mark.parametrize("name", list(REVIEW_LISTS))
+def test_review_query_counts_do_not_grow(name: str, client, users) -> None:  # noqa: ANN001
+    from lingtouyang.accounts.roles import Role
+
+    url_name, who, pinned, shown = REVIEW_LISTS[name]
+    reviewer = f.make_user("luxian_police_q", Role.DEPT_REVIEWER, "510521000000", department="公安")
+    client.force_login(reviewer if who == "reviewer" else users[who])
+    counts, sizes_shown, sql = [], [], []
+    for size in SIZES:
+        main = _grow_review(size, users)
+        url = reverse(url_name, args=[main.pk] if url_name.endswith("detail") else [])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(ctx))
+        sizes_shown.append(shown(response))
+        sql.append([q["sql"] for q in ctx.captured_queries])
+    assert counts[0] == counts[1], f"{name}: {counts[0]} queries at {SIZES[0]}, {counts[1]} at {SIZES[1]}:\n" + \
+        "\n".join(sql[1])
+    assert counts[0] == pinned, f"{name}: {counts[0]} queries, pinned {pinned}:\n" + "\n".join(sql[0])
+    assert sizes_shown[1] > sizes_shown[0] > 0, f"{name}: rows shown {sizes_shown}"

@@ -29,12 +29,15 @@ ROLE_LEVEL = {
 _ROSTER_READ = {"view_regions", "view_people", "export"}
 _ROSTER_WRITE = _ROSTER_READ | {"edit_people", "import_people"}
 _ADMIN = _ROSTER_WRITE | {"view_full_id", "view_audit", "manage_accounts"}
+# Joint review: the city sets the rules and watches the rounds; a county runs its rounds; a department
+# reviewer records its own department's verdicts in its county.
+_REVIEW_READ = {"view_rules", "view_review"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CITY_ADMIN: frozenset(_ADMIN),
-    Role.COUNTY_ADMIN: frozenset(_ADMIN),
+    Role.CITY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | {"manage_rules"}),
+    Role.COUNTY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | {"run_review"}),
     Role.TOWNSHIP_OFFICER: frozenset(_ROSTER_WRITE),
     Role.VILLAGE_CADRE: frozenset(_ROSTER_READ),
     Role.SUPERVISOR: frozenset(_ROSTER_READ),
-    Role.DEPT_REVIEWER: frozenset({"view_regions"}),
+    Role.DEPT_REVIEWER: frozenset({"view_regions", "view_rules", "review_verdict"}),
 }

@@ -4,12 +4,18 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from lingtouyang.api import views
+from lingtouyang.review import api as review_api
 
 app_name = "api"
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
+router.register("rule-sets", review_api.RuleSetViewSet, basename="ruleset")
+router.register("review-departments", review_api.DepartmentViewSet, basename="review-department")
+router.register("review-rounds", review_api.RoundViewSet, basename="review-round")
+router.register("review-queue", review_api.QueueViewSet, basename="review-queue")
+router.register("review-verdicts", review_api.VerdictViewSet, basename="review-verdict")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

@@ -15,4 +15,7 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
         "perms_full_id": user.has_capability("view_full_id"),
         "perms_export": user.has_capability("export"),
         "perms_accounts": user.has_capability("manage_accounts"),
+        "perms_review": user.has_capability("view_review"),
+        "perms_verdict": user.has_capability("review_verdict"),
+        "perms_rules": user.has_capability("view_rules"),
     }

@@ -1,0 +1,112 @@
+"""Reads of the joint review, always through the scoped querysets. A candidate's status is derived from
+the verdicts (never stored), so it cannot disagree with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from lingtouyang.review.models import Candidate, Department, ReviewRound, Verdict
+
+CLEARED, FAILED, PENDING = "cleared", "failed", "pending"
+
+
+def round_list(user: Any) -> QuerySet[ReviewRound]:
+    return (ReviewRound.objects.visible_to(user).select_related("region", "rule_set")
+            .annotate(candidate_count=Count("candidates")).order_by("region_id", "-id"))
+
+
+@dataclass
+class Row:
+    candidate: Candidate
+    cells: list[Verdict | None]  # one per department, in the round's order
+    automatic: list[Verdict]
+    status: str = PENDING
+    failures: list[Verdict] = field(default_factory=list)
+
+
+@dataclass
+class Progress:
+    department: Department
+    done: int
+    total: int
+
+    @property
+    def lagging(self) -> bool:
+        return self.done < self.total
+
+
+@dataclass
+class Matrix:
+    departments: list[Department]
+    rows: list[Row]
+    progress: list[Progress]
+
+    @property
+    def laggards(self) -> list[Progress]:
+        return sorted((p for p in self.progress if p.lagging), key=lambda p: p.done - p.total)
+
+    @property
+    def cleared(self) -> int:
+        return sum(1 for r in self.rows if r.status == CLEARED)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.rows if r.status == FAILED)
+
+
+def status_of(cells: list[Verdict | None], automatic: list[Verdict]) -> str:
+    """Cleared only when every department passed and no automatic rule failed; one fail blocks."""
+    given = [v for v in [*cells, *automatic] if v is not None]
+    if any(not v.passed for v in given):
+        return FAILED
+    return CLEARED if all(v is not None for v in cells) else PENDING
+
+
+def round_matrix(review_round: ReviewRound) -> Matrix:
+    """Candidates × departments, in three queries whatever the size of the round."""
+    departments = list(review_round.departments.order_by("order", "id"))
+    candidates = list(review_round.candidates.select_related("person", "person__region").order_by("id"))
+    verdicts = (Verdict.objects.filter(candidate__round=review_round)
+                .select_related("department", "decided_by", "rule").order_by("id"))
+    by_dept: dict[tuple[int, int], Verdict] = {}
+    auto: dict[int, list[Verdict]] = {}
+    for v in verdicts:
+        if v.department_id is None:
+            auto.setdefault(v.candidate_id, []).append(v)
+        else:
+            by_dept[(v.candidate_id, v.department_id)] = v
+    rows = []
+    for c in candidates:
+        cells = [by_dept.get((c.pk, d.pk)) for d in departments]
+        automatic = auto.get(c.pk, [])
+        row = Row(c, cells, automatic, status_of(cells, automatic))
+        row.failures = [v for v in [*automatic, *cells] if v is not None and not v.passed]
+        rows.append(row)
+    progress = [Progress(d, sum(1 for r in rows if r.cells[i] is not None), len(rows))
+                for i, d in enumerate(departments)]
+    return Matrix(departments, rows, progress)
+
+
+def reviewer_queue(user: Any, department: Department | None) -> QuerySet[Candidate]:
+    """Candidates in open rounds of the reviewer's county that their department has yet to decide."""
+    if department is None:
+        return Candidate.objects.none()
+    mine = Verdict.objects.filter(candidate=OuterRef("pk"), department=department)
+    return (Candidate.objects.visible_to(user, "review_verdict")
+            .filter(round__state=ReviewRound.State.OPEN, round__departments=department)
+            .filter(~Exists(mine)).select_related("person", "person__region", "round")
+            .order_by("round_id", "id"))
+
+
+def reviewer_done(user: Any, department: Department | None) -> QuerySet[Verdict]:
+    """The verdicts this department has recorded in the reviewer's county, latest first."""
+    if department is None:
+        return Verdict.objects.none()
+    visible = Candidate.objects.visible_to(user, "review_verdict")
+    return (Verdict.objects.filter(department=department, candidate__in=visible)
+            .select_related("candidate__person", "candidate__round", "department", "rule", "decided_by")
+            .order_by("-id"))
+
