@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lingtouyang.audit",
     "lingtouyang.people",
     "lingtouyang.review",
+    "lingtouyang.reserves",
     "lingtouyang.api",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("regions/", include("lingtouyang.regions.urls")),
     path("people/", include("lingtouyang.people.urls")),
     path("review/", include("lingtouyang.review.urls")),
+    path("reserves/", include("lingtouyang.reserves.urls")),
     path("audit/", include("lingtouyang.audit.urls")),
     path("accounts/", include("lingtouyang.accounts.urls")),
     path("api/v1/", include("lingtouyang.api.urls")),

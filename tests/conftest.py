@@ -25,4 +25,5 @@ def users(db):  # noqa: ANN001
 @pytest.fixture
 def upload_dir(tmp_path, settings):  # noqa: ANN001
     settings.UPLOAD_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path

@@ -101,6 +101,26 @@ class World:
                 departments=Department.objects.filter(name__in=["公安", "法院"]))
         return found
 
+    def reserve(self, code: str) -> Any:
+        """The village's one person in its reserve pool; made on first use."""
+        from lingtouyang.reserves import services as reserve_services
+        from lingtouyang.reserves.models import Reserve
+
+        found = Reserve.objects.filter(region_id=code).first()
+        return found or reserve_services.reserve_add(
+            acting_user=None, person=self.people[code], region=self.people[code].region, posts=["party_secretary"])
+
+    def merit(self, code: str) -> Any:
+        """A merit record with a PDF as evidence for the village's reserve; made on first use."""
+        from lingtouyang.reserves import services as reserve_services
+        from lingtouyang.reserves.models import Merit
+
+        reserve = self.reserve(code)
+        found = Merit.objects.filter(reserve=reserve).first()
+        return found or reserve_services.merit_add(
+            acting_user=None, reserve=reserve, task="flood", description=f"抗洪{code}", done_on=date(2023, 7, 8),
+            upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n"))
+
     def forbidden(self, who: str) -> list[str]:
         """What must never show for this account: out-of-scope people, villages and accounts."""
         prefix = PREFIX.get(who)
@@ -189,10 +209,35 @@ def _round_values(w: World, who: str, route: Route) -> Values:
     return Values(inside.pk, [(out.pk, [out.name])], [inside.name])
 
 
+def _candidate_values(w: World, who: str, route: Route) -> Values:
+    """The 泸县 person as a candidate in the 泸县 round; the nearest outside person in their county's round."""
+    from lingtouyang.review import services as review_services
+    from lingtouyang.review.models import Candidate
+
+    def candidate(code: str) -> Candidate:
+        review_round, person = w.review_round(code[:6] + "000000"), w.people[code]
+        found = Candidate.objects.filter(round=review_round, person=person).first()
+        return found or review_services.round_add_candidates(acting_user=None, review_round=review_round,
+                                                             people=[person])[0]
+
+    inside, out = candidate(f.TANBA), candidate(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
 def _ruleset_values(w: World, who: str, route: Route) -> Values:
     from lingtouyang.review.models import RuleSet
 
     return Values(RuleSet.objects.get(version=1).pk, [], scoped=False)
+
+
+def _reserve_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.reserve(f.TANBA), w.reserve(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
+def _merit_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.merit(f.TANBA), w.merit(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.description])])
 
 
 def _format_values(w: World, who: str, route: Route) -> Values:
@@ -206,6 +251,9 @@ KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "appointment_id": _appointment_values,
     "job_id": _job_values,
     "round_id": _round_values,
+    "reserve_id": _reserve_values,
+    "merit_id": _merit_values,
+    "candidate_id": _candidate_values,
     "pk": _api_pk_values,
     "format": _format_values,
 }
@@ -214,6 +262,7 @@ API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "appointment": _appointment_values,
     "review-round": _round_values,
     "ruleset": _ruleset_values,
+    "reserve": _reserve_values,
 }
 
 
@@ -257,10 +306,20 @@ ROUTES: dict[str, Rule] = {
     "review:create": Rule("run_review"),
     "review:detail": Rule("view_review", shows=True),
     "review:candidates": Rule("run_review", shows=True),
+    "review:candidate_pdf": Rule("view_review"),  # a PDF: its contents are checked in tests/review/test_pdf.py
     "review:open": Rule("run_review", method="post"),
     "review:close": Rule("run_review", method="post"),
     "review:queue": Rule("review_verdict"),
     "review:rules": Rule("view_rules"),
+    "reserves:list": Rule("view_people"),
+    "reserves:create": Rule("edit_people"),
+    "reserves:detail": Rule("view_people", shows=True),
+    "reserves:status": Rule("edit_people", method="post"),  # an empty form: 200 with its errors
+    "reserves:merit_add": Rule("edit_people", method="post"),
+    "reserves:evidence": Rule("view_people"),
+    "reserves:pools": Rule("view_people"),
+    "reserves:pools_export": Rule("export"),
+    "reserves:targets": Rule("view_people"),
     "audit:list": Rule("view_audit"),
     "audit:export": Rule("view_audit"),
     "api:token": Rule(None, api=True, public=True),
@@ -280,6 +339,10 @@ ROUTES: dict[str, Rule] = {
     "api:review-round-detail": Rule("view_review", api=True, shows=True),
     "api:review-queue-list": Rule("review_verdict", api=True),
     "api:review-verdict-list": Rule("review_verdict", api=True),
+    "api:reserve-list": Rule("view_people", api=True),
+    "api:reserve-detail": Rule("view_people", api=True, shows=True),
+    "api:reserve-merit-list": Rule("view_people", api=True),
+    "api:pool-target-list": Rule("view_people", api=True),
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.
@@ -532,6 +595,23 @@ WRITES: dict[str, Write] = {
         "patch", reverse("api:appointment-detail", args=[_a(w, who).pk]), {"post": "party_deputy"})),
     "api: move an in-scope post out": Write(True, E, 400, lambda w, who: (
         "patch", reverse("api:appointment-detail", args=[w.appointments[f.TANBA].pk]), {"region": _out(w, who)})),
+    "page: add a person out of scope to a pool": Write(False, E, 200, lambda w, who: (
+        "post", reverse("reserves:create"), {"person": _p(w, who).pk, "region": f.TANBA, "posts": ["party_secretary"]})),
+    "page: add an in-scope person to a pool out of scope": Write(False, E, 200, lambda w, who: (
+        "post", reverse("reserves:create"), {"person": w.people[f.TANBA].pk, "region": _out(w, who),
+                                             "posts": ["party_secretary"]})),
+    "page: withdraw a reserve out of scope": Write(False, E, 404, lambda w, who: (
+        "post", reverse("reserves:status", args=[w.reserve(_out(w, who)).pk]), {"status": "withdrawn", "reason": "x"})),
+    "page: add a merit record out of scope": Write(False, E, 404, lambda w, who: (
+        "post", reverse("reserves:merit_add", args=[w.reserve(_out(w, who)).pk]),
+        {"task": "flood", "description": "x", "done_on": "2023-01-01"})),
+    "page: set a pool target out of scope": Write(False, M, 200, lambda w, who: (
+        "post", reverse("reserves:targets"), {"region": _out(w, who), "per_post": "3", "effective_from": "2026-01-01"})),
+    "api: add a person out of scope to a pool": Write(True, E, 400, lambda w, who: (
+        "post", reverse("api:reserve-list"), {"person": _p(w, who).pk, "region": f.TANBA, "posts": ["party_secretary"]})),
+    "api: add a merit record out of scope": Write(True, E, 404, lambda w, who: (
+        "post", reverse("api:reserve-merit-list"), {"reserve": w.reserve(_out(w, who)).pk, "task": "flood",
+                                                    "description": "x", "done_on": "2023-01-01"})),
     "api: create a region": Write(True, frozenset(), 0, lambda w, who: (
         "post", reverse("api:region-list"), {"code": "510521102299", "name": "新村", "level": 5})),
     # Controls: the same kind of request in scope does write for an editor — and never for anyone else.
@@ -544,6 +624,9 @@ WRITES: dict[str, Write] = {
         "post", reverse("api:person-list"), _new_person(f.TANBA)), True),
     "api: PATCH an in-scope person": Write(True, E, 200, lambda w, who: (
         "patch", reverse("api:person-detail", args=[w.people[f.TANBA].pk]), {"phone": "13900000007"}), True),
+    "page: add an in-scope person to a pool": Write(False, E, 302, lambda w, who: (
+        "post", reverse("reserves:create"), {"person": w.people[f.TANBA].pk, "region": f.TANBA,
+                                             "posts": ["party_secretary"]}), True),
     "api: PATCH an in-scope post": Write(True, E, 200, lambda w, who: (
         "patch", reverse("api:appointment-detail", args=[w.appointments[f.TANBA].pk]), {"term": 2021}), True),
 }

@@ -151,3 +151,57 @@ def test_review_query_counts_do_not_grow(name: str, client, users) -> None:  # n
         "\n".join(sql[1])
     assert counts[0] == pinned, f"{name}: {counts[0]} queries, pinned {pinned}:\n" + "\n".join(sql[0])
     assert sizes_shown[1] > sizes_shown[0] > 0, f"{name}: rows shown {sizes_shown}"
+
+
+# --- reserve pool: lists grow with reserves and merit records, not with queries ----------------------
+
+def _pool_total(response: Any) -> int:
+    """The active reserves summed over the villages on the page."""
+    return sum(int(n) for n in re.findall(r'</a></td>\s*<td class="num">(\d+)</td>', response.content.decode()))
+
+
+# name: (url name, query, queries pinned, what to count in the response)
+RESERVE_LISTS: dict[str, tuple[str, dict[str, str], int, Any]] = {
+    "reserves": ("reserves:list", {}, 7,
+                 lambda r: len(set(re.findall(r'href="/reserves/(\d+)/"', r.content.decode())))),
+    "reserve pools": ("reserves:pools", {"region": "5105"}, 8, _pool_total),
+    "reserve detail": ("reserves:detail", {}, 8, lambda r: r.content.decode().count("转移群众")),
+    "API reserves": ("api:reserve-list", {}, 7, _results),
+    "API reserve merits": ("api:reserve-merit-list", {}, 7, _results),
+}
+
+
+def _grow_reserves(size: int) -> Any:
+    """Each grown person in their village's pool; a merit record for every reserve, all on the first one too."""
+    from lingtouyang.reserves import services
+    from lingtouyang.reserves.models import Merit, Reserve
+
+    grow_to(size)
+    pooled = set(Reserve.objects.values_list("person_id", flat=True))
+    for person in Person.objects.exclude(pk__in=pooled).select_related("region").order_by("id"):
+        reserve = services.reserve_add(acting_user=None, person=person, region=person.region, posts=["party_secretary"])
+        services.merit_add(acting_user=None, reserve=reserve, task="flood", description="转移群众", done_on=date(2023, 7, 1))
+    first = Reserve.objects.order_by("id").first()
+    for _ in range(Merit.objects.filter(reserve=first).count(), size // 5):
+        services.merit_add(acting_user=None, reserve=first, task="flood", description="转移群众", done_on=date(2023, 7, 1))
+    return first
+
+
+@pytest.mark.parametrize("name", list(RESERVE_LISTS))
+def test_reserve_query_counts_do_not_grow(name: str, client, users) -> None:  # noqa: ANN001
+    url_name, query, pinned, shown = RESERVE_LISTS[name]
+    client.force_login(users["city"])
+    counts, sizes_shown, sql = [], [], []
+    for size in SIZES:
+        first = _grow_reserves(size)
+        url = reverse(url_name, args=[first.pk] if url_name.endswith("detail") else [])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, query)
+        assert response.status_code == 200
+        counts.append(len(ctx))
+        sizes_shown.append(shown(response))
+        sql.append([q["sql"] for q in ctx.captured_queries])
+    assert counts[0] == counts[1], f"{name}: {counts[0]} queries at {SIZES[0]}, {counts[1]} at {SIZES[1]}:\n" + \
+        "\n".join(sql[1])
+    assert counts[0] == pinned, f"{name}: {counts[0]} queries, pinned {pinned}:\n" + "\n".join(sql[0])
+    assert sizes_shown[1] > sizes_shown[0] > 0, f"{name}: rows shown {sizes_shown}"

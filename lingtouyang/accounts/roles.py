@@ -28,7 +28,8 @@ ROLE_LEVEL = {
 
 _ROSTER_READ = {"view_regions", "view_people", "export"}
 _ROSTER_WRITE = _ROSTER_READ | {"edit_people", "import_people"}
-_ADMIN = _ROSTER_WRITE | {"view_full_id", "view_audit", "manage_accounts"}
+# manage_pool_targets: set the reserve pool's target (reserves per post) for one's region or below.
+_ADMIN = _ROSTER_WRITE | {"view_full_id", "view_audit", "manage_accounts", "manage_pool_targets"}
 # Joint review: the city sets the rules and watches the rounds; a county runs its rounds; a department
 # reviewer records its own department's verdicts in its county.
 _REVIEW_READ = {"view_rules", "view_review"}

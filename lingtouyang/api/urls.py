@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from lingtouyang.api import views
+from lingtouyang.reserves import api as reserves_api
 from lingtouyang.review import api as review_api
 
 app_name = "api"
@@ -16,6 +17,9 @@ router.register("review-departments", review_api.DepartmentViewSet, basename="re
 router.register("review-rounds", review_api.RoundViewSet, basename="review-round")
 router.register("review-queue", review_api.QueueViewSet, basename="review-queue")
 router.register("review-verdicts", review_api.VerdictViewSet, basename="review-verdict")
+router.register("reserves", reserves_api.ReserveViewSet, basename="reserve")
+router.register("reserve-merits", reserves_api.MeritViewSet, basename="reserve-merit")
+router.register("pool-targets", reserves_api.PoolTargetViewSet, basename="pool-target")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

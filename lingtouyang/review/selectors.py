@@ -110,3 +110,25 @@ def reviewer_done(user: Any, department: Department | None) -> QuerySet[Verdict]
             .select_related("candidate__person", "candidate__round", "department", "rule", "decided_by")
             .order_by("-id"))
 
+
+
+@dataclass
+class CandidateForm:
+    """Everything the printed joint-review form shows for one candidate, read in a few queries."""
+
+    round: ReviewRound
+    candidate: Candidate
+    cells: list[tuple[Department, Verdict | None]]  # one per participating department, in the round's order
+    automatic: list[Verdict]
+    status: str
+
+
+def candidate_form(candidate: Candidate) -> CandidateForm:
+    review_round = candidate.round
+    departments = list(review_round.departments.order_by("order", "id"))
+    verdicts = list(Verdict.objects.filter(candidate=candidate)
+                    .select_related("department", "decided_by", "rule").order_by("id"))
+    by_dept = {v.department_id: v for v in verdicts if v.department_id is not None}
+    automatic = [v for v in verdicts if v.department_id is None]
+    cells = [(d, by_dept.get(d.pk)) for d in departments]
+    return CandidateForm(review_round, candidate, cells, automatic, status_of([v for _, v in cells], automatic))

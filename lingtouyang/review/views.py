@@ -5,13 +5,15 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lingtouyang.audit.services import audit_record
 from lingtouyang.core.pagination import page_of
-from lingtouyang.core.scope import get_visible_or_404
+from lingtouyang.core.scope import get_visible_or_404, in_prefix, user_prefix
 from lingtouyang.people.models import Person
-from lingtouyang.review import selectors, services
+from lingtouyang.review import pdf, selectors, services
 from lingtouyang.review.forms import CandidatesForm, CloseForm, RoundForm, VerdictForm
 from lingtouyang.review.models import Candidate, ReviewRound, RuleSet
 
@@ -175,3 +177,25 @@ def rules(request: HttpRequest) -> HttpResponse:
     rule_rows = shown.rules.select_related("department").order_by("order", "id") if shown else []
     return render(request, "review/rules.html", {"versions": versions, "shown": shown, "current": current,
                                                  "rules": rule_rows})
+
+
+@login_required
+def candidate_pdf(request: HttpRequest, round_id: int, candidate_id: int) -> HttpResponse:
+    """The printable joint-review form of one candidate: for those who see the round (the county running
+    it, the city). Not for department reviewers: the form shows every department's verdict, and a
+    department sees only its own queue. Every download is an audited export."""
+    candidate = get_visible_or_404(
+        Candidate.objects.select_related("person__region__parent", "round__region", "round__rule_set"),
+        request.user, id=candidate_id, round_id=round_id)
+    person = candidate.person
+    full_prefix = user_prefix(request.user, "view_full_id")
+    full_id = full_prefix is not None and in_prefix(person.region_id, full_prefix)
+    form = selectors.candidate_form(candidate)
+    data = pdf.review_form_pdf(form, id_number=person.full_id_number() if full_id else person.id_masked,
+                               printed_at=timezone.now())
+    audit_record("export.review_form", obj=candidate, region_code=candidate.round.region_id, user=request.user,
+                 changes={"round": candidate.round_id, "person": person.pk, "full_id": full_id})
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"联审表-{person.name}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response

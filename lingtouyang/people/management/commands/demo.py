@@ -16,6 +16,7 @@ from lingtouyang.people.demo import generate, villages_without_people
 from lingtouyang.people.models import Appointment, Person
 from lingtouyang.regions.loader import LUZHOU, load_luzhou, load_national
 from lingtouyang.regions.models import Region
+from lingtouyang.reserves.demo import demo_reserves
 from lingtouyang.review.demo import demo_round
 
 # Printed for everyone to read: the demo refuses to run where production keys are configured.
@@ -76,6 +77,8 @@ class Command(BaseCommand):
                             password=DEMO_PASSWORD, department=department, full_name=name, check_password=False)
         if demo_round() is not None:
             self.stdout.write("joint review: one round in progress in 古蔺县")
+        if reserves := demo_reserves(SCALES["city"]):
+            self.stdout.write(f"reserve pools: {reserves} reserves added")
         self.stdout.write(f"ready in {time.monotonic() - started:.1f}s; database: {settings.DATABASES['default']['NAME']}")
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
