@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from lingtouyang.accounts.models import User
 from lingtouyang.accounts.services import user_create
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core.pagination import page_of
+from lingtouyang.core.web import require_capability
 
 
 class LoginView(auth_views.LoginView):
@@ -55,16 +56,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_capability("manage_accounts"):
-        raise PermissionDenied
+    require_capability(request, "manage_accounts")
     accounts = User.objects.visible_to(request.user).select_related("region").order_by("region_id", "username")
     return render(request, "accounts/list.html", {"page": page_of(accounts, request)})
 
 
 @login_required
 def account_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_capability("manage_accounts"):
-        raise PermissionDenied
+    require_capability(request, "manage_accounts")
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,12 +6,12 @@ from django.utils.translation import gettext as _
 from lingtouyang.audit.models import AuditEvent
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core.pagination import page_of
+from lingtouyang.core.web import require_capability
 from lingtouyang.core.xlsx import xlsx_response
 
 
 def _events(request: HttpRequest):  # type: ignore[no-untyped-def]
-    if not request.user.has_capability("view_audit"):
-        raise PermissionDenied
+    require_capability(request, "view_audit")
     qs = AuditEvent.objects.visible_to(request.user).order_by("-id")
     action = request.GET.get("action", "").strip()
     if action:

@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404, parse_prefix
+from lingtouyang.core.web import apply_errors, require_capability
 from lingtouyang.people import rules, services
 from lingtouyang.people.exporter import export_people_response
 from lingtouyang.people.forms import AppointmentForm, PersonForm
@@ -18,19 +18,9 @@ from lingtouyang.people.models import Appointment, Person
 from lingtouyang.people.selectors import person_list
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not request.user.has_capability(capability):
-        raise PermissionDenied
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @login_required
 def person_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_people")
+    require_capability(request, "view_people")
     q, region = request.GET.get("q", ""), parse_prefix(request.GET.get("region", ""))
     if region is None:
         messages.error(request, _("A region code has up to 12 digits."))
@@ -43,7 +33,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_lookup(request: HttpRequest) -> JsonResponse:
     """Search-as-you-type for people: 20 at most, never a drop-down of thousands."""
-    _require(request, "view_people")
+    require_capability(request, "view_people")
     rows = person_list(request.user, q=request.GET.get("q", ""))[:20] if request.GET.get("q") else []
     return JsonResponse({"results": [
         {"id": p.id, "name": p.name, "region": p.region.short_name, "id_masked": p.id_masked} for p in rows
@@ -75,13 +65,13 @@ def _person_initial(person: Person) -> dict[str, Any]:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "edit_people")
+    require_capability(request, "edit_people")
     form = PersonForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(name)s added.") % {"name": person.name})
             return redirect("people:detail", person_id=person.id)
@@ -96,7 +86,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             services.person_update(acting_user=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:detail", person_id=person.id)
@@ -116,7 +106,7 @@ def appointment_create(request: HttpRequest, person_id: int) -> HttpResponse:
                 term=data["term"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Appointment added."))
             return redirect("people:detail", person_id=person.id)
@@ -139,7 +129,7 @@ def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
         try:
             services.appointment_update(acting_user=request.user, appointment=appointment, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:detail", person_id=appointment.person_id)
@@ -149,7 +139,7 @@ def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @login_required
 def person_export(request: HttpRequest) -> HttpResponse:
-    _require(request, "export")
+    require_capability(request, "export")
     region = parse_prefix(request.GET.get("region", ""))
     if region is None:
         return HttpResponseBadRequest(_("A region code has up to 12 digits."), content_type="text/plain; charset=utf-8")

@@ -1,12 +1,12 @@
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from lingtouyang.audit.middleware import client_address
 from lingtouyang.core.scope import get_visible_or_404
+from lingtouyang.core.web import require_capability
 from lingtouyang.core.xlsx import XLSX
 from lingtouyang.people.forms import ImportForm
 from lingtouyang.people.jobs import import_job_create
@@ -16,8 +16,7 @@ from lingtouyang.people.template import write_template
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_capability("import_people"):
-        raise PermissionDenied
+    require_capability(request, "import_people")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_job_create(acting_user=request.user, upload=form.cleaned_data["file"],
@@ -36,8 +35,7 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> FileResponse:
-    if not request.user.has_capability("import_people"):
-        raise PermissionDenied
+    require_capability(request, "import_people")
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
     write_template(tmp.name)
     tmp.seek(0)

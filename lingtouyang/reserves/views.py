@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404, parse_prefix
+from lingtouyang.core.web import apply_errors, require_capability
 from lingtouyang.core.xlsx import xlsx_response
 from lingtouyang.people.models import Person
 from lingtouyang.reserves import evidence, selectors, services
@@ -19,19 +19,6 @@ from lingtouyang.reserves.forms import MeritForm, ReserveForm, StatusForm, Targe
 from lingtouyang.reserves.models import Merit, PoolTarget, Reserve
 
 PERSON_SEARCH_LIMIT = 20
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not request.user.has_capability(capability):
-        raise PermissionDenied
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _region(request: HttpRequest) -> str | None:
@@ -43,7 +30,7 @@ def _region(request: HttpRequest) -> str | None:
 
 @login_required
 def reserve_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_people")
+    require_capability(request, "view_people")
     region, status = _region(request) or "", request.GET.get("status", "active")
     page = page_of(selectors.reserve_list(request.user, region=region, status=status), request)
     return render(request, "reserves/list.html", {"page": page, "region": region, "status": status,
@@ -53,7 +40,7 @@ def reserve_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def reserve_create(request: HttpRequest) -> HttpResponse:
     """A person from the roster, found by name, pinyin or initials as one types, into a village's pool."""
-    _require(request, "edit_people")
+    require_capability(request, "edit_people")
     editable = Person.objects.visible_to(request.user, "edit_people")
     form = ReserveForm(request.POST or None, initial={"region": request.GET.get("region", "")})
     if request.method == "POST" and form.is_valid():
@@ -66,7 +53,7 @@ def reserve_create(request: HttpRequest) -> HttpResponse:
                                            source=data["source"] or None, posts=data["posts"],
                                            added_on=data["added_on"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(name)s added to the reserve pool.") % {"name": person.name})
             return redirect("reserves:detail", reserve_id=reserve.pk)
@@ -106,7 +93,7 @@ def reserve_status(request: HttpRequest, reserve_id: int) -> HttpResponse:
         try:
             services.reserve_set_status(acting_user=request.user, reserve=reserve, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("reserves:detail", reserve_id=reserve.pk)
@@ -125,7 +112,7 @@ def merit_add(request: HttpRequest, reserve_id: int) -> HttpResponse:
             services.merit_add(acting_user=request.user, reserve=reserve, task=data["task"],
                                description=data["description"], done_on=data["done_on"], upload=data["evidence"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Merit record added."))
             return redirect("reserves:detail", reserve_id=reserve.pk)
@@ -149,7 +136,7 @@ def merit_evidence(request: HttpRequest, merit_id: int) -> FileResponse:
 @login_required
 def shortfall(request: HttpRequest) -> HttpResponse:
     """Each village's active pool against its target; optionally only the villages that fall short."""
-    _require(request, "view_people")
+    require_capability(request, "view_people")
     region, short = _region(request) or "", request.GET.get("short") == "1"
     page = page_of(selectors.pool_figures(request.user, region=region, short_only=short), request)
     return render(request, "reserves/shortfall.html", {"page": page, "region": region, "short": short})
@@ -157,7 +144,7 @@ def shortfall(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def shortfall_export(request: HttpRequest) -> HttpResponse:
-    _require(request, "export")
+    require_capability(request, "export")
     region = parse_prefix(request.GET.get("region", ""))
     if region is None:
         return HttpResponseBadRequest(_("A region code has up to 12 digits."), content_type="text/plain; charset=utf-8")
@@ -176,16 +163,16 @@ def shortfall_export(request: HttpRequest) -> HttpResponse:
 def pool_targets(request: HttpRequest) -> HttpResponse:
     """The target rows (every version, newest first), which are in force today, and for the city's and
     counties' admins a form to add one for their region or below."""
-    _require(request, "view_people")
+    require_capability(request, "view_people")
     can_set = request.user.has_capability("manage_pool_targets")
     form = TargetForm(request.POST or None, initial={"region": request.user.region_id})
     if request.method == "POST":
-        _require(request, "manage_pool_targets")
+        require_capability(request, "manage_pool_targets")
         if form.is_valid():
             try:
                 services.pool_target_set(acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("reserves:targets")

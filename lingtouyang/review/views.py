@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,25 +11,13 @@ from django.views.decorators.http import require_POST
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404, in_prefix, user_prefix
+from lingtouyang.core.web import apply_errors, require_capability
 from lingtouyang.people.models import Person
 from lingtouyang.review import pdf, selectors, services
 from lingtouyang.review.forms import CandidatesForm, CloseForm, RoundForm, VerdictForm
 from lingtouyang.review.models import Candidate, ReviewRound, RuleSet
 
 CANDIDATE_SEARCH_LIMIT = 20
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not request.user.has_capability(capability):
-        raise PermissionDenied
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
@@ -40,7 +27,7 @@ def _error_message(request: HttpRequest, exc: ValidationError) -> None:
 
 @login_required
 def round_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_review")
+    require_capability(request, "view_review")
     page = page_of(selectors.round_list(request.user), request)
     return render(request, "review/list.html", {"page": page,
                                                 "can_run": request.user.has_capability("run_review")})
@@ -48,14 +35,14 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "run_review")
+    require_capability(request, "run_review")
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             review_round = services.round_create(acting_user=request.user, region=request.user.region,
                                                  **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Round created. Add the candidates next."))
             return redirect("review:candidates", round_id=review_round.pk)
@@ -92,7 +79,7 @@ def round_candidates(request: HttpRequest, round_id: int) -> HttpResponse:
             services.round_add_candidates(acting_user=request.user, review_round=review_round, people=people,
                                           standing_for=form.cleaned_data["standing_for"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(n)d candidates added.") % {"n": len(people)})
             return redirect("review:candidates", round_id=review_round.pk)
@@ -143,7 +130,7 @@ def round_close(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """A department reviewer's day: the candidates still waiting for their department's verdict."""
-    _require(request, "review_verdict")
+    require_capability(request, "review_verdict")
     department = services.reviewer_department(request.user)
     form = VerdictForm(request.POST or None)
     failed_for = None
@@ -155,7 +142,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             services.verdict_record(acting_user=request.user, candidate=candidate,
                                     passed=form.cleaned_data["passed"], reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             failed_for = candidate.pk
         else:
             messages.success(request, _("Verdict recorded for %(name)s.") % {"name": candidate.person.name})
@@ -169,7 +156,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
     """The eligibility rules: the version in force today, or any published one (?version=)."""
-    _require(request, "view_rules")
+    require_capability(request, "view_rules")
     versions = list(RuleSet.objects.order_by("-version"))
     wanted = request.GET.get("version", "")
     current = RuleSet.objects.current(timezone.localdate())
