@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "lingtouyang.people",
     "lingtouyang.review",
     "lingtouyang.reserves",
+    "lingtouyang.elections",
+    "lingtouyang.recruitment",
+    "lingtouyang.appointments",
     "lingtouyang.api",
 ]
 

@@ -33,12 +33,19 @@ _ADMIN = _ROSTER_WRITE | {"view_full_id", "view_audit", "manage_accounts", "mana
 # Joint review: the city sets the rules and watches the rounds; a county runs its rounds; a department
 # reviewer records its own department's verdicts in its county.
 _REVIEW_READ = {"view_rules", "view_review"}
+# Term elections: a township records its villages' elections, the county certifies the results (which
+# makes the new term's appointments); everyone who reads the roster reads the elections.
+# Public recruitment: a county runs its campaigns; the city watches them.
+# Appointments and dismissals (村官区管): a township or county asks, the county approves.
+_SELECTION_READ = {"view_elections"}
+_COUNTY_SELECTION = {"view_recruitment", "run_recruitment", "manage_elections", "certify_elections",
+                     "request_appointment", "approve_appointment"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CITY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | {"manage_rules"}),
-    Role.COUNTY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | {"run_review"}),
-    Role.TOWNSHIP_OFFICER: frozenset(_ROSTER_WRITE),
-    Role.VILLAGE_CADRE: frozenset(_ROSTER_READ),
-    Role.SUPERVISOR: frozenset(_ROSTER_READ),
+    Role.CITY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | {"manage_rules", "view_recruitment"}),
+    Role.COUNTY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | _COUNTY_SELECTION | {"run_review"}),
+    Role.TOWNSHIP_OFFICER: frozenset(_ROSTER_WRITE | _SELECTION_READ | {"manage_elections", "request_appointment"}),
+    Role.VILLAGE_CADRE: frozenset(_ROSTER_READ | _SELECTION_READ),
+    Role.SUPERVISOR: frozenset(_ROSTER_READ | _SELECTION_READ),
     Role.DEPT_REVIEWER: frozenset({"view_regions", "view_rules", "review_verdict"}),
 }

@@ -18,4 +18,7 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
         "perms_review": user.has_capability("view_review"),
         "perms_verdict": user.has_capability("review_verdict"),
         "perms_rules": user.has_capability("view_rules"),
+        "perms_elections": user.has_capability("view_elections"),
+        "perms_recruitment": user.has_capability("view_recruitment"),
+        "perms_request_appointment": user.has_capability("request_appointment"),
     }

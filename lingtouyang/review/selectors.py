@@ -3,10 +3,11 @@ the verdicts (never stored), so it cannot disagree with them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from lingtouyang.review.models import Candidate, Department, ReviewRound, Verdict
 
@@ -110,6 +111,30 @@ def reviewer_done(user: Any, department: Department | None) -> QuerySet[Verdict]
             .select_related("candidate__person", "candidate__round", "department", "rule", "decided_by")
             .order_by("-id"))
 
+
+@dataclass
+class Clearance:
+    status: str  # CLEARED, FAILED or PENDING
+    candidate: Candidate
+
+
+def clearance(person_ids: Iterable[int]) -> dict[int, Clearance]:
+    """Each person's standing in the latest opened round they were a candidate in, in one query. People
+    never put through a round are absent: for the appointment and recruitment checks, not cleared."""
+    rows = (Candidate.objects.filter(person_id__in=list(person_ids))
+            .exclude(round__state=ReviewRound.State.DRAFT).select_related("round")
+            .annotate(department_count=Count("round__departments", distinct=True),
+                      passes=Count("verdicts", filter=Q(verdicts__department__isnull=False, verdicts__passed=True),
+                                   distinct=True),
+                      fails=Count("verdicts", filter=Q(verdicts__passed=False), distinct=True))
+            .order_by("person_id", "-round_id"))
+    found: dict[int, Clearance] = {}
+    for c in rows:
+        if c.person_id in found:
+            continue
+        status = FAILED if c.fails else CLEARED if c.passes >= c.department_count else PENDING
+        found[c.person_id] = Clearance(status, c)
+    return found
 
 
 @dataclass

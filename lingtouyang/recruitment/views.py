@@ -1,0 +1,11 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lingtouyang.core.web import require_capability
+
+
+@login_required
+def list_view(request: HttpRequest) -> HttpResponse:
+    require_capability(request, "view_recruitment")
+    return render(request, "recruitment/list.html", {})
