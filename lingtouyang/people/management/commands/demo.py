@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("city", Role.CITY_ADMIN, "510500000000", "", "泸州市委组织部"),
     ("jiangyang", Role.COUNTY_ADMIN, "510502000000", "", "江阳区委组织部"),
     ("gulin", Role.COUNTY_ADMIN, "510525000000", "", "古蔺县委组织部"),
+    ("luxian", Role.COUNTY_ADMIN, "510521000000", "", "泸县县委组织部"),
     ("yusi", Role.TOWNSHIP_OFFICER, "510521102000", "", "喻寺镇组织委员"),
     ("tanba", Role.VILLAGE_CADRE, "510521102237", "", "谭坝村干部"),
     ("tanba-jw", Role.SUPERVISOR, "510521102237", "", "谭坝村监委会"),
