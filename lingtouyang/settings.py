@@ -180,6 +180,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Village and community cadres: regions, people, appointments.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name (kind, state) or appear under several names: one schema name each.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "lingtouyang.regions.models.Kind",
+        "AppointmentRequestKindEnum": "lingtouyang.appointments.models.AppointmentRequest.Kind",
+        "AppointmentRequestStateEnum": "lingtouyang.appointments.models.AppointmentRequest.State",
+        "ElectionKindEnum": "lingtouyang.elections.models.Election.Kind",
+        "ElectionStateEnum": "lingtouyang.elections.models.Election.State",
+        "CampaignStateEnum": "lingtouyang.recruitment.models.Campaign.State",
+        "ReviewRoundStateEnum": "lingtouyang.review.models.ReviewRound.State",
+        "PostEnum": "lingtouyang.people.codes.Post",
+        "EducationEnum": "lingtouyang.people.codes.EDUCATION_CHOICES",
+        "SourceEnum": "lingtouyang.people.codes.Source",
+    },
 }
 
 # Largest roster file accepted, in data rows; beyond this the file is refused before any work.

@@ -121,6 +121,74 @@ class World:
             acting_user=None, reserve=reserve, task="flood", description=f"抗洪{code}", done_on=date(2023, 7, 8),
             upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n"))
 
+    def appointment_request(self, code: str, open_: bool = False) -> Any:
+        """A request to dismiss the village's cadre from their post: withdrawn (so every decision on it is
+        refused), or open (awaiting approval); made on first use."""
+        from lingtouyang.appointments import services as appointment_services
+        from lingtouyang.appointments.models import AppointmentRequest
+
+        appointment = self.appointments[code]
+        state = "requested" if open_ else "withdrawn"
+        found = AppointmentRequest.objects.filter(appointment=appointment, state=state).first()
+        if found is not None:
+            return found
+        made = appointment_services.request_create(acting_user=None, kind="dismiss", appointment=appointment,
+                                                   end_date=date(2024, 1, 1), reason=f"免职测试{code}")
+        return made if open_ else appointment_services.request_withdraw(acting_user=None, request=made)
+
+    def election(self, code: str) -> Any:
+        """A planned party branch election in the village; made on first use."""
+        from lingtouyang.elections import services as election_services
+        from lingtouyang.elections.models import Election
+
+        found = Election.objects.filter(region_id=code, term=2026, kind="party").first()
+        return found or election_services.election_create(
+            acting_user=None, region=Region.objects.get(code=code), kind="party", election_date=date(2026, 3, 15))
+
+    def election_candidate(self, code: str) -> Any:
+        """The village's person, cleared by a joint review round, as a candidate in its election."""
+        from lingtouyang.elections import services as election_services
+        from lingtouyang.elections.models import ElectionCandidate
+        from tests.elections.conftest import review
+
+        election, person = self.election(code), self.people[code]
+        found = ElectionCandidate.objects.filter(election=election, person=person).first()
+        if found is None:
+            review([person])
+            found = election_services.candidate_add(acting_user=None, election=election, person=person,
+                                                    post="party_member")
+        return found
+
+    def recruitment(self, code: str) -> Any:
+        """The village's person's application to a campaign of its county in the public notice (scored,
+        ranked, proposed, one objection recorded); made on first use."""
+        from django.utils import timezone
+
+        from lingtouyang.recruitment import services as recruitment_services
+        from lingtouyang.recruitment.models import Application, Campaign
+
+        person = self.people[code]
+        found = Application.objects.filter(person=person).first()
+        if found is not None:
+            return found
+        county = Region.objects.get(code=code[:6] + "000000")
+        campaign = recruitment_services.campaign_create(
+            acting_user=None, region=county, name=f"招聘测试{code[:6]}", reference_date=date(2026, 3, 1))
+        post = recruitment_services.campaign_post_add(acting_user=None, campaign=campaign, region=person.region)
+        recruitment_services.campaign_open(acting_user=None, campaign=campaign)
+        application = recruitment_services.application_create(
+            acting_user=None, campaign=campaign, campaign_post=post, submitted_on=date(2026, 2, 1), person=person)
+        recruitment_services.campaign_screen(acting_user=None, campaign=campaign)
+        recruitment_services.campaign_examine(acting_user=None, campaign=campaign)
+        recruitment_services.score_record(acting_user=None, application=application, written="80", interview="80")
+        today = timezone.localdate()
+        recruitment_services.campaign_notice(acting_user=None, campaign=campaign, start=today)
+        application.refresh_from_db()
+        recruitment_services.objection_record(acting_user=None, application=application, raised_by=f"异议人{code}",
+                                              content=f"异议内容{code}", raised_on=today)
+        assert Campaign.objects.get(pk=campaign.pk).state == "notice"
+        return application
+
     def forbidden(self, who: str) -> list[str]:
         """What must never show for this account: out-of-scope people, villages and accounts."""
         prefix = PREFIX.get(who)
@@ -240,8 +308,47 @@ def _merit_values(w: World, who: str, route: Route) -> Values:
     return Values(inside.pk, [(out.pk, [out.description])])
 
 
+def _campaign_values(w: World, who: str, route: Route) -> Values:
+    """A 泸县 campaign in its notice; one in the account's nearest outside county."""
+    inside, out = w.recruitment(f.TANBA), w.recruitment(_out(w, who))
+    return Values(inside.campaign_id, [(out.campaign_id, [out.campaign.name, out.person.name])],
+                  [inside.campaign.name])
+
+
+def _application_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.recruitment(f.TANBA), w.recruitment(_out(w, who))
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
+def _objection_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.recruitment(f.TANBA).objections.get(), w.recruitment(_out(w, who)).objections.get()
+    return Values(inside.pk, [(out.pk, [out.raised_by, out.content])])
+
+
 def _format_values(w: World, who: str, route: Route) -> Values:
     return Values("json", [], scoped=False)
+
+
+def _election_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.election(f.TANBA), w.election(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.region.short_name])], [inside.region.short_name])
+
+
+def _election_candidate_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.election_candidate(f.TANBA), w.election_candidate(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
+def _village_values(w: World, who: str, route: Route) -> Values:
+    """谭坝村 (inside every account that sees it); the nearest outside village; the region above (no village)."""
+    near = Region.objects.get(code=NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    above = ABOVE.get(who, "510000000000")
+    return Values(f.TANBA, [(near.code, [near.short_name]), (above, [])], [Region.objects.get(code=f.TANBA).short_name])
+
+
+def _appointment_request_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.appointment_request(f.TANBA), w.appointment_request(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.person.name, out.reason])], [inside.person.name])
 
 
 # URL kwarg name → provider of values for an account. A kwarg missing here fails the test.
@@ -254,6 +361,12 @@ KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "reserve_id": _reserve_values,
     "merit_id": _merit_values,
     "candidate_id": _candidate_values,
+    "campaign_id": _campaign_values,
+    "application_id": _application_values,
+    "objection_id": _objection_values,
+    "request_id": _appointment_request_values,
+    "election_id": _election_values,
+    "village": _village_values,
     "pk": _api_pk_values,
     "format": _format_values,
 }
@@ -263,6 +376,11 @@ API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "review-round": _round_values,
     "ruleset": _ruleset_values,
     "reserve": _reserve_values,
+    "recruitment-campaign": _campaign_values,
+    "recruitment-application": _application_values,
+    "appointment-request": _appointment_request_values,
+    "election": _election_values,
+    "election-candidate": _election_candidate_values,
 }
 
 
@@ -295,7 +413,6 @@ ROUTES: dict[str, Rule] = {
     "people:detail": Rule("view_people", shows=True),
     "people:edit": Rule("edit_people", shows=True),
     "people:reveal_id": Rule("view_full_id", method="post"),
-    "people:appointment_create": Rule("edit_people", shows=True),
     "people:appointment_edit": Rule("edit_people"),
     "people:import": Rule("import_people"),
     "people:import_template": Rule("import_people"),
@@ -311,6 +428,7 @@ ROUTES: dict[str, Rule] = {
     "review:close": Rule("run_review", method="post"),
     "review:queue": Rule("review_verdict"),
     "review:rules": Rule("view_rules"),
+    "review:rules_new": Rule("manage_rules"),
     "reserves:list": Rule("view_people"),
     "reserves:create": Rule("edit_people"),
     "reserves:detail": Rule("view_people", shows=True),
@@ -321,8 +439,41 @@ ROUTES: dict[str, Rule] = {
     "reserves:pools_export": Rule("export"),
     "reserves:targets": Rule("view_people"),
     "elections:list": Rule("view_elections"),
+    "elections:create": Rule("manage_elections"),
+    "elections:detail": Rule("view_elections", shows=True),
+    "elections:history": Rule("view_elections", shows=True),
+    "elections:candidate_add": Rule("manage_elections", method="post"),  # an empty form: 200 with its errors
+    "elections:results": Rule("manage_elections", method="post"),
+    "elections:certify": Rule("certify_elections", method="post"),  # a planned election: refused, 200
+    "elections:cancel": Rule("manage_elections", method="post"),
+    # The account's own region when no ?region= is given; other regions' 404s: tests/elections/test_report_views.py.
+    "elections:report": Rule("view_people"),
+    "elections:report_export": Rule("export"),
     "recruitment:list": Rule("view_recruitment"),
+    "recruitment:create": Rule("run_recruitment"),
+    "recruitment:calendar": Rule("view_recruitment"),
+    "recruitment:detail": Rule("view_recruitment", shows=True),
+    "recruitment:edit": Rule("run_recruitment", shows=True),
+    "recruitment:posts": Rule("run_recruitment", method="post"),  # an empty form: 200 with its errors
+    "recruitment:transition": Rule("run_recruitment", method="post"),  # likewise
+    "recruitment:application_create": Rule("run_recruitment", shows=True),
+    "recruitment:application": Rule("view_recruitment", shows=True),
+    "recruitment:check": Rule("run_recruitment", method="post"),
+    "recruitment:scores": Rule("run_recruitment", method="post"),
+    "recruitment:scores_import": Rule("run_recruitment", shows=True),
+    "recruitment:ranking": Rule("view_recruitment", shows=True),
+    "recruitment:ranking_export": Rule("view_recruitment", shows=True),  # and `export`, which all who see it have
+    "recruitment:notice": Rule("view_recruitment", shows=True),
+    "recruitment:notice_export": Rule("view_recruitment", shows=True),
+    "recruitment:objection_resolve": Rule("run_recruitment", method="post"),
     "appointments:list": Rule("request_appointment"),
+    "appointments:create": Rule("request_appointment"),
+    "appointments:end": Rule("request_appointment", shows=True),
+    "appointments:detail": Rule("request_appointment", shows=True),
+    # Decisions on a withdrawn request: refused, the page shows why (200).
+    "appointments:approve": Rule("approve_appointment", method="post"),
+    "appointments:reject": Rule("approve_appointment", method="post"),
+    "appointments:withdraw": Rule("request_appointment", method="post"),
     "audit:list": Rule("view_audit"),
     "audit:export": Rule("view_audit"),
     "api:token": Rule(None, api=True, public=True),
@@ -337,6 +488,7 @@ ROUTES: dict[str, Rule] = {
     "api:appointment-detail": Rule("view_people", api=True, shows=True),
     "api:ruleset-list": Rule("view_rules", api=True),
     "api:ruleset-detail": Rule("view_rules", api=True),
+    "api:ruleset-publish": Rule("manage_rules", api=True, method="post"),
     "api:review-department-list": Rule("view_rules", api=True),
     "api:review-round-list": Rule("view_review", api=True),
     "api:review-round-detail": Rule("view_review", api=True, shows=True),
@@ -346,6 +498,20 @@ ROUTES: dict[str, Rule] = {
     "api:reserve-detail": Rule("view_people", api=True, shows=True),
     "api:reserve-merit-list": Rule("view_people", api=True),
     "api:pool-target-list": Rule("view_people", api=True),
+    "api:recruitment-campaign-list": Rule("view_recruitment", api=True),
+    "api:recruitment-campaign-detail": Rule("view_recruitment", api=True, shows=True),
+    "api:recruitment-application-list": Rule("view_recruitment", api=True),
+    "api:recruitment-application-detail": Rule("view_recruitment", api=True, shows=True),
+    "api:appointment-request-list": Rule("request_appointment", api=True),
+    "api:appointment-request-detail": Rule("request_appointment", api=True, shows=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in WRITES below.
+    "api:appointment-request-approve": Rule("request_appointment", api=True),
+    "api:appointment-request-reject": Rule("request_appointment", api=True),
+    "api:appointment-request-withdraw": Rule("request_appointment", api=True),
+    "api:election-list": Rule("view_elections", api=True),
+    "api:election-detail": Rule("view_elections", api=True, shows=True),
+    "api:election-candidate-list": Rule("view_elections", api=True),
+    "api:election-candidate-detail": Rule("view_elections", api=True, shows=True),
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.
@@ -358,6 +524,9 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     ("set_language", ANON): 302,
     ("api:token", "*"): 405,  # POST only
     ("api:token", ANON): 405,
+    **{(f"api:appointment-request-{name}", who): 405 for name in ("approve", "reject", "withdraw")
+       for who in ("county", "township")},
+    ("api:ruleset-publish", "city"): 400,  # an empty body publishes nothing
 }
 
 
@@ -546,7 +715,34 @@ def _a(w: World, who: str) -> Appointment:
     return w.appointments[_out(w, who)]
 
 
+def _rules_editor_form(**new_rule: Any) -> dict[str, Any]:
+    """The rules editor's POST, adding one rule (manage_rules: the city only)."""
+    from lingtouyang.review.models import Department
+
+    rule = {"code": "M01", "text": "矩阵测试条件", "severity": "cannot", "applies_to": "all",
+            "department": Department.objects.get(name="法院").pk, **new_rule}
+    return {"rule-TOTAL_FORMS": 0, "rule-INITIAL_FORMS": 0, "add-TOTAL_FORMS": 1, "add-INITIAL_FORMS": 0,
+            "effective_from": "2026-01-01", "base_version": 1, "publish": "1",
+            **{f"add-0-{k}": v for k, v in rule.items()}}
+
+
 E, M, R = frozenset(EDITORS), frozenset(MANAGERS), frozenset(REVEALERS)
+RECRUITERS = frozenset({"county"})  # run_recruitment
+RQ, AP = frozenset({"county", "township"}), frozenset({"county"})  # request_appointment, approve_appointment
+_END_FORM = {"kind": "dismiss", "end_date": "2024-01-01", "reason": "免职测试"}
+
+
+def _appoint_form(person: int, region: str) -> dict[str, Any]:
+    return {"person": person, "region": region, "post": "village_member", "start_date": "2024-01-01",
+            "basis": "by_election"}
+
+EL = frozenset({"county", "township"})  # manage_elections
+
+
+def _election_form(region: str, **changes: Any) -> dict[str, Any]:
+    return {"region": region, "kind": "party", "election_date": "2026-03-15", "deputies": 1, "members": 3, **changes}
+
+
 WRITES: dict[str, Write] = {
     # Pages: an object out of scope is 404; a region out of scope is refused by the form (200, no redirect).
     "page: edit a person out of scope": Write(False, E, 404, lambda w, who: (
@@ -556,12 +752,30 @@ WRITES: dict[str, Write] = {
         _person_form(w.people[f.TANBA], region=_out(w, who)))),
     "page: create a person out of scope": Write(False, E, 200, lambda w, who: (
         "post", reverse("people:create"), _new_person(_out(w, who)))),
-    "page: add a post to a person out of scope": Write(False, E, 404, lambda w, who: (
-        "post", reverse("people:appointment_create", args=[_p(w, who).pk]),
-        _appointment_form(_a(w, who), post="village_member"))),
-    "page: add a post out of scope to an in-scope person": Write(False, E, 200, lambda w, who: (
-        "post", reverse("people:appointment_create", args=[w.people[f.TANBA].pk]),
-        _appointment_form(_a(w, who), post="supervision_member"))),
+    # 村官区管: a new post, or the end of one, is a request the county approves (appointments app).
+    "page: request an appointment for a person out of scope": Write(False, RQ, 200, lambda w, who: (
+        "post", reverse("appointments:create"), _appoint_form(_p(w, who).pk, f.TANBA))),
+    "page: request an appointment in a village out of scope": Write(False, RQ, 200, lambda w, who: (
+        "post", reverse("appointments:create"), _appoint_form(w.people[f.TANBA].pk, _out(w, who)))),
+    "page: request to end a post out of scope": Write(False, RQ, 404, lambda w, who: (
+        "post", reverse("appointments:end", args=[_a(w, who).pk]), _END_FORM)),
+    "page: approve a request out of scope": Write(False, AP, 404, lambda w, who: (
+        "post", reverse("appointments:approve", args=[w.appointment_request(_out(w, who), open_=True).pk]), {})),
+    "page: reject a request out of scope": Write(False, AP, 404, lambda w, who: (
+        "post", reverse("appointments:reject", args=[w.appointment_request(_out(w, who), open_=True).pk]),
+        {"reason": "x"})),
+    "page: withdraw a request out of scope": Write(False, RQ, 404, lambda w, who: (
+        "post", reverse("appointments:withdraw", args=[w.appointment_request(_out(w, who), open_=True).pk]), {})),
+    "api: request an appointment for a person out of scope": Write(True, RQ, 400, lambda w, who: (
+        "post", reverse("api:appointment-request-list"), {"kind": "appoint", **_appoint_form(_p(w, who).pk, f.TANBA)})),
+    "api: request to end a post out of scope": Write(True, RQ, 400, lambda w, who: (
+        "post", reverse("api:appointment-request-list"), {"appointment": _a(w, who).pk, **_END_FORM})),
+    "api: approve a request out of scope": Write(True, AP, 404, lambda w, who: (
+        "post", reverse("api:appointment-request-approve", args=[w.appointment_request(_out(w, who), open_=True).pk]),
+        {})),
+    "api: withdraw a request out of scope": Write(True, RQ, 404, lambda w, who: (
+        "post", reverse("api:appointment-request-withdraw",
+                        args=[w.appointment_request(_out(w, who), open_=True).pk]), {})),
     "page: edit a post out of scope": Write(False, E, 404, lambda w, who: (
         "post", reverse("people:appointment_edit", args=[_a(w, who).pk]),
         _appointment_form(_a(w, who), end_date="2024-01-01", end_reason="调动"))),
@@ -583,13 +797,12 @@ WRITES: dict[str, Write] = {
         "patch", reverse("api:person-detail", args=[_p(w, who).pk]), {"phone": "13900000007"})),
     "api: move an in-scope person out": Write(True, E, 400, lambda w, who: (
         "patch", reverse("api:person-detail", args=[w.people[f.TANBA].pk]), {"region": _out(w, who)})),
-    "api: add a post to a person out of scope": Write(True, E, 400, lambda w, who: (
+    "api: add a post (村官区管: a request the county approves)": Write(True, E, 405, lambda w, who: (
         "post", reverse("api:appointment-list"), {
-            "person": _p(w, who).pk, "region": f.TANBA, "post": "party_deputy", "start_date": "2022-01-01"})),
-    "api: add a post out of scope to an in-scope person": Write(True, E, 400, lambda w, who: (
-        "post", reverse("api:appointment-list"), {
-            "person": w.people[f.TANBA].pk, "region": _out(w, who), "post": "party_deputy",
-            "start_date": "2022-01-01"})),
+            "person": w.people[f.TANBA].pk, "region": f.TANBA, "post": "party_deputy", "start_date": "2022-01-01"})),
+    "api: end an in-scope current post by a correction": Write(True, E, 400, lambda w, who: (
+        "patch", reverse("api:appointment-detail", args=[w.appointments[f.TANBA].pk]), {
+            "end_date": "2024-01-01", "end_reason": "辞职"})),
     "api: PUT a post out of scope": Write(True, E, 404, lambda w, who: (
         "put", reverse("api:appointment-detail", args=[_a(w, who).pk]), {
             "person": _a(w, who).person_id, "region": _a(w, who).region_id, "post": "party_deputy",
@@ -617,12 +830,66 @@ WRITES: dict[str, Write] = {
                                                     "description": "x", "done_on": "2023-01-01"})),
     "api: create a region": Write(True, frozenset(), 0, lambda w, who: (
         "post", reverse("api:region-list"), {"code": "510521102299", "name": "新村", "level": 5})),
+    "page: publish rules with a rule nobody attests": Write(False, frozenset({"city"}), 200, lambda w, who: (
+        "post", reverse("review:rules_new"), _rules_editor_form(department=""))),
+    "api: publish rules taking effect before the current ones": Write(True, frozenset({"city"}), 400, lambda w, who: (
+        "post", reverse("api:ruleset-publish"), {"effective_from": "2020-01-01", "removed": ["B13"]})),
+    "page: plan an election out of scope": Write(False, EL, 200, lambda w, who: (
+        "post", reverse("elections:create"), _election_form(_out(w, who)))),
+    "page: record results out of scope": Write(False, EL, 404, lambda w, who: (
+        "post", reverse("elections:results", args=[w.election(_out(w, who)).pk]), {"electorate": 90, "ballots_cast": 80})),
+    "page: certify an election out of scope": Write(False, frozenset({"county"}), 404, lambda w, who: (
+        "post", reverse("elections:certify", args=[w.election(_out(w, who)).pk]), {})),
+    "page: cancel an election out of scope": Write(False, EL, 404, lambda w, who: (
+        "post", reverse("elections:cancel", args=[w.election(_out(w, who)).pk]), {"reason": "x"})),
+    "api: plan an election out of scope": Write(True, EL, 400, lambda w, who: (
+        "post", reverse("api:election-list"), {"region": _out(w, who), "kind": "party", "election_date": "2026-03-15"})),
+    "api: add a candidate to an election out of scope": Write(True, EL, 404, lambda w, who: (
+        "post", reverse("api:election-candidate-list"), {"election": w.election(_out(w, who)).pk,
+                                                          "person": _p(w, who).pk, "post": "party_member"})),
+    "api: add a person out of scope as a candidate": Write(True, EL, 400, lambda w, who: (
+        "post", reverse("api:election-candidate-list"), {"election": w.election(f.TANBA).pk,
+                                                          "person": _p(w, who).pk, "post": "party_member"})),
+    "page: add an application to a campaign out of scope": Write(False, RECRUITERS, 404, lambda w, who: (
+        "post", reverse("recruitment:application_create", args=[w.recruitment(_out(w, who)).campaign_id]),
+        {"campaign_post": w.recruitment(_out(w, who)).campaign_post_id, "id_number": _new_person(f.TANBA)["id_number"],
+         "submitted_on": "2026-02-01", "name": "邝新来", "ethnicity": "01", "political_status": "01",
+         "education": "30", "source": "migrant_worker"})),
+    "page: cancel a campaign out of scope": Write(False, RECRUITERS, 404, lambda w, who: (
+        "post", reverse("recruitment:transition", args=[w.recruitment(_out(w, who)).campaign_id]),
+        {"to": "cancelled", "reason": "越权"})),
+    "page: record scores out of scope": Write(False, RECRUITERS, 404, lambda w, who: (
+        "post", reverse("recruitment:scores", args=[w.recruitment(_out(w, who)).campaign_id,
+                                                    w.recruitment(_out(w, who)).pk]), {"written": "99"})),
+    "page: resolve an objection out of scope": Write(False, RECRUITERS, 404, lambda w, who: (
+        "post", reverse("recruitment:objection_resolve", args=[
+            w.recruitment(_out(w, who)).campaign_id, w.recruitment(_out(w, who)).objections.get().pk]),
+        {"upheld": "1", "reason": "越权"})),
+    "page: an in-scope objection under another campaign's id": Write(False, RECRUITERS, 404, lambda w, who: (
+        "post", reverse("recruitment:objection_resolve", args=[
+            w.recruitment(_out(w, who)).campaign_id, w.recruitment(f.TANBA).objections.get().pk]),
+        {"upheld": "1", "reason": "越权"})),
+    "api: add an application to a campaign out of scope": Write(True, RECRUITERS, 404, lambda w, who: (
+        "post", reverse("api:recruitment-application-list"), {
+            "campaign": w.recruitment(_out(w, who)).campaign_id,
+            "campaign_post": w.recruitment(_out(w, who)).campaign_post_id,
+            "id_number": _new_person(f.TANBA)["id_number"], "submitted_on": "2026-02-01", "name": "邝新来"})),
     # Controls: the same kind of request in scope does write for an editor — and never for anyone else.
+    "page: plan an in-scope election": Write(False, EL, 302, lambda w, who: (
+        "post", reverse("elections:create"), _election_form(f.TANBA, kind="committee")), True),
+    "page: publish a new version of the rules": Write(False, frozenset({"city"}), 302, lambda w, who: (
+        "post", reverse("review:rules_new"), _rules_editor_form()), True),
+    "api: publish a new version of the rules": Write(True, frozenset({"city"}), 201, lambda w, who: (
+        "post", reverse("api:ruleset-publish"), {"effective_from": "2026-01-01", "removed": ["B13"]}), True),
     "page: edit an in-scope person": Write(False, E, 302, lambda w, who: (
         "post", reverse("people:edit", args=[w.people[f.TANBA].pk]), _person_form(w.people[f.TANBA])), True),
-    "page: add a post to an in-scope person": Write(False, E, 302, lambda w, who: (
-        "post", reverse("people:appointment_create", args=[w.people[f.TANBA].pk]),
-        _appointment_form(w.appointments[f.TANBA], post="village_member")), True),
+    "page: request to end an in-scope post": Write(False, RQ, 302, lambda w, who: (
+        "post", reverse("appointments:end", args=[w.appointments[f.TANBA].pk]), _END_FORM), True),
+    "page: approve an in-scope request": Write(False, AP, 302, lambda w, who: (
+        "post", reverse("appointments:approve", args=[w.appointment_request(f.TANBA, open_=True).pk]), {}), True),
+    "api: approve an in-scope request": Write(True, AP, 200, lambda w, who: (
+        "post", reverse("api:appointment-request-approve", args=[w.appointment_request(f.TANBA, open_=True).pk]),
+        {}), True),
     "api: create an in-scope person": Write(True, E, 201, lambda w, who: (
         "post", reverse("api:person-list"), _new_person(f.TANBA)), True),
     "api: PATCH an in-scope person": Write(True, E, 200, lambda w, who: (
@@ -632,6 +899,9 @@ WRITES: dict[str, Write] = {
                                              "posts": ["party_secretary"]}), True),
     "api: PATCH an in-scope post": Write(True, E, 200, lambda w, who: (
         "patch", reverse("api:appointment-detail", args=[w.appointments[f.TANBA].pk]), {"term": 2021}), True),
+    "page: cancel an in-scope campaign": Write(False, RECRUITERS, 302, lambda w, who: (
+        "post", reverse("recruitment:transition", args=[w.recruitment(f.TANBA).campaign_id]),
+        {"to": "cancelled", "reason": "岗位调整"}), True),
 }
 
 

@@ -205,3 +205,42 @@ def test_reserve_query_counts_do_not_grow(name: str, client, users) -> None:  # 
         "\n".join(sql[1])
     assert counts[0] == pinned, f"{name}: {counts[0]} queries, pinned {pinned}:\n" + "\n".join(sql[0])
     assert sizes_shown[1] > sizes_shown[0] > 0, f"{name}: rows shown {sizes_shown}"
+
+
+# --- the person's record: every post and every request about them, in a fixed number of queries -------
+
+
+def _grow_history(size: int) -> Person:
+    """One person who took up and left a post `size // 5` times, each ending asked for twice (one request
+    withdrawn, one approved), all through the services."""
+    from lingtouyang.appointments import services
+
+    person = Person.objects.filter(name="甘历史").first() or f.make_person(f.TANBA, name="甘历史", born=date(1970, 1, 1))
+    for year in range(2000 + person.appointments.count(), 2000 + size // 5):
+        post = f.make_appointment(person, start=date(year, 1, 1))
+        withdrawn = services.request_create(acting_user=None, kind="dismiss", appointment=post,
+                                            end_date=date(year, 6, 30), reason="测试")
+        services.request_withdraw(acting_user=None, request=withdrawn)
+        approved = services.request_create(acting_user=None, kind="resign", appointment=post,
+                                           end_date=date(year, 6, 30), reason="辞职")
+        services.request_approve(acting_user=None, request=approved)
+    return person
+
+
+@pytest.mark.parametrize(("who", "pinned"), [("county", 9), ("village", 9)])
+def test_person_history_query_count_does_not_grow(who: str, pinned: int, client, users) -> None:  # noqa: ANN001
+    client.force_login(users[who])
+    counts, sizes_shown, sql = [], [], []
+    for size in SIZES:
+        person = _grow_history(size)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("people:detail", args=[person.pk]))
+        assert response.status_code == 200
+        counts.append(len(ctx))
+        page = response.content.decode()
+        sizes_shown.append(page.count("<td>辞职</td>") + page.count("· 辞职"))
+        sql.append([q["sql"] for q in ctx.captured_queries])
+    assert counts[0] == counts[1], f"{who}: {counts[0]} queries at {SIZES[0]}, {counts[1]} at {SIZES[1]}:\n" + \
+        "\n".join(sql[1])
+    assert counts[0] == pinned, f"{who}: {counts[0]} queries, pinned {pinned}:\n" + "\n".join(sql[0])
+    assert sizes_shown[1] > sizes_shown[0] > 0, f"{who}: rows shown {sizes_shown}"

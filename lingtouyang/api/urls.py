@@ -4,6 +4,9 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from lingtouyang.api import views
+from lingtouyang.appointments import api as appointments_api
+from lingtouyang.elections import api as elections_api
+from lingtouyang.recruitment import api as recruitment_api
 from lingtouyang.reserves import api as reserves_api
 from lingtouyang.review import api as review_api
 
@@ -20,6 +23,11 @@ router.register("review-verdicts", review_api.VerdictViewSet, basename="review-v
 router.register("reserves", reserves_api.ReserveViewSet, basename="reserve")
 router.register("reserve-merits", reserves_api.MeritViewSet, basename="reserve-merit")
 router.register("pool-targets", reserves_api.PoolTargetViewSet, basename="pool-target")
+router.register("recruitment-campaigns", recruitment_api.CampaignViewSet, basename="recruitment-campaign")
+router.register("recruitment-applications", recruitment_api.ApplicationViewSet, basename="recruitment-application")
+router.register("appointment-requests", appointments_api.AppointmentRequestViewSet, basename="appointment-request")
+router.register("elections", elections_api.ElectionViewSet, basename="election")
+router.register("election-candidates", elections_api.ElectionCandidateViewSet, basename="election-candidate")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

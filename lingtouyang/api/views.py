@@ -130,7 +130,10 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     OpenApiParameter("region", str, description="region code prefix within your jurisdiction"),
     OpenApiParameter("person", int), OpenApiParameter("current", bool),
 ])
-class AppointmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AppointmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Posts held: read, and corrected (dates, term). Under 村官区管 a new appointment, or the end of a current
+    one, is an appointment request the county approves (`appointment-requests/`), so there is no POST here."""
+
     serializer_class = AppointmentSerializer
     permission_classes = [Capability]
     read_capability, write_capability = "view_people", "edit_people"
@@ -149,21 +152,12 @@ class AppointmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
             qs = qs.current()
         return qs
 
-    @extend_schema(request=AppointmentInput, responses={201: AppointmentSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = AppointmentInput(data=request.data)
-        # Out of scope reads exactly like "does not exist".
-        data.fields["person"].queryset = Person.objects.visible_to(request.user, "edit_people")
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        appointment = _call(services.appointment_create, acting_user=request.user, **values)
-        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
-
     @extend_schema(request=AppointmentInput, responses={200: AppointmentSerializer})
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         appointment = _in_scope(request, self.get_object(), "edit_people")
         data = AppointmentInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items() if k != "person"}
-        appointment = _call(services.appointment_update, acting_user=request.user, appointment=appointment, **values)
+        appointment = _call(services.appointment_correct, acting_user=request.user, appointment=appointment,
+                            **values)
         return Response(AppointmentSerializer(appointment).data)

@@ -64,6 +64,15 @@ class AppointmentForm(forms.Form):
     term = forms.IntegerField(label=_("term (election year)"), required=False, min_value=1950, max_value=2100,
                               help_text=_("empty: the term the start date falls in"))
 
+    def __init__(self, *args: Any, ended: bool = True, **kwargs: Any) -> None:
+        """A correction of the record: an ended appointment's end may be corrected, not removed; a current
+        one is ended by a request the county approves, never here."""
+        super().__init__(*args, **kwargs)
+        if ended:
+            self.fields["end_date"].required = self.fields["end_reason"].required = True
+        else:
+            del self.fields["end_date"], self.fields["end_reason"]
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("roster file (.xlsx)"))

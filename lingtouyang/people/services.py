@@ -262,3 +262,16 @@ def appointment_update(*, acting_user: Any, appointment: Appointment, **data: An
         audit_record("appointment.update", obj=appointment, region_code=appointment.region_id, user=acting_user,
                      changes=diff(before, after))
     return appointment
+
+
+def appointment_correct(*, acting_user: Any, appointment: Appointment, **data: Any) -> Appointment:
+    """A correction of the record (dates, term, typos), from the roster page or the API. Under 村官区管 the
+    end of a current appointment is a request the county approves (appointments app), never a correction;
+    and an ended appointment's end may be corrected, not removed."""
+    if appointment.end_date is None and (data.get("end_date") or (data.get("end_reason") or "").strip()):
+        raise ValidationError({"end_date": _("a current appointment is ended by a request the county approves, "
+                                             "not by a correction")})
+    if appointment.end_date is not None and "end_date" in data and data["end_date"] is None:
+        raise ValidationError({"end_date": _("an ended appointment cannot be reopened; request a new appointment "
+                                             "instead")})
+    return appointment_update(acting_user=acting_user, appointment=appointment, **data)

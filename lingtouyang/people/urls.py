@@ -11,7 +11,6 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/reveal-id/", views.person_reveal_id, name="reveal_id"),
-    path("<int:person_id>/appointments/new/", views.appointment_create, name="appointment_create"),
     path("appointments/<int:appointment_id>/edit/", views.appointment_edit, name="appointment_edit"),
     path("import/", views_import.import_start, name="import"),
     path("import/template.xlsx", views_import.import_template, name="import_template"),

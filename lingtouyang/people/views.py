@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lingtouyang.appointments.selectors import person_history
 from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404, parse_prefix
 from lingtouyang.core.web import apply_errors, require_capability
@@ -43,8 +44,10 @@ def person_lookup(request: HttpRequest) -> JsonResponse:
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_visible_or_404(Person.objects.select_related("region"), request.user, id=person_id)
-    appointments = person.appointments.select_related("region").order_by("-start_date", "id")
-    return render(request, "people/detail.html", {"person": person, "appointments": appointments})
+    appointments = list(person.appointments.select_related("region").order_by("-start_date", "id"))
+    history = person_history(request.user, person, appointments)
+    return render(request, "people/detail.html", {"person": person, "appointments": appointments,
+                                                  "history": history})
 
 
 @login_required
@@ -94,27 +97,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def appointment_create(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_visible_or_404(Person.objects.select_related("region"), request.user, "edit_people", id=person_id)
-    form = AppointmentForm(request.POST or None, initial={"region": person.region_id})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.appointment_create(
-                acting_user=request.user, person=person, region=data["region"], post=data["post"],
-                start_date=data["start_date"], end_date=data["end_date"], end_reason=data["end_reason"],
-                term=data["term"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Appointment added."))
-            return redirect("people:detail", person_id=person.id)
-    return render(request, "people/appointment_form.html", {"form": form, "person": person})
-
-
-@login_required
 def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Corrections of the record (dates, typos). Under 村官区管 a new appointment, or the end of a current one,
+    is a request the county approves (appointments app): this form cannot end or reopen one."""
     appointment = get_visible_or_404(
         Appointment.objects.select_related("person", "region"), request.user, "edit_people", id=appointment_id
     )
@@ -123,11 +108,12 @@ def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
         # Derived, so shown empty: a new start date then brings its own term. One set by hand is shown,
         # comes back with the form, and is kept.
         initial["term"] = None
-    form = AppointmentForm(request.POST or None, initial={**initial, "region": appointment.region_id})
+    form = AppointmentForm(request.POST or None, initial={**initial, "region": appointment.region_id},
+                           ended=appointment.end_date is not None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "end_date"}
         try:
-            services.appointment_update(acting_user=request.user, appointment=appointment, **data)
+            services.appointment_correct(acting_user=request.user, appointment=appointment, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -2,8 +2,10 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -91,13 +93,63 @@ class VerdictInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class RuleInput(serializers.Serializer):
+    """A rule as a new version gives it: for an edit, only the fields that change (besides the code)."""
+
+    code = serializers.CharField(max_length=20)
+    text = serializers.CharField(required=False, allow_blank=True)
+    severity = serializers.ChoiceField(choices=Rule.Severity.choices, required=False)
+    department = serializers.SlugRelatedField(slug_field="name", queryset=Department.objects.all(), required=False,
+                                              allow_null=True, help_text="the attesting department's name")
+    automatic = serializers.ChoiceField(choices=Rule.Check.choices, required=False, allow_blank=True)
+    parameter = serializers.IntegerField(required=False, allow_null=True)
+    applies_to = serializers.ChoiceField(choices=Rule.AppliesTo.choices, required=False)
+    order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+
+
+class PublishInput(serializers.Serializer):
+    effective_from = serializers.DateField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    base_version = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                            help_text="the version the changes were made against; refused if a "
+                                                      "newer one has been published since")
+    edits = RuleInput(many=True, required=False, default=list, help_text="changed fields, by rule code")
+    added = RuleInput(many=True, required=False, default=list)
+    removed = serializers.ListField(child=serializers.CharField(max_length=20), required=False, default=list)
+
+    def validate_edits(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        codes = [row["code"] for row in value]
+        if len(codes) != len(set(codes)):
+            raise serializers.ValidationError(_("each rule is edited at most once"))
+        return value
+
+
 class RuleSetViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published versions of the eligibility rules, newest first."""
+    """Published versions of the eligibility rules, newest first; POST publish/ publishes the next one."""
 
     serializer_class = RuleSetSerializer
     permission_classes = [Capability]
-    read_capability = write_capability = "view_rules"
+    read_capability = "view_rules"
+    write_capability = "manage_rules"
     queryset = RuleSet.objects.prefetch_related("rules__department").order_by("-version")
+
+    @extend_schema(request=PublishInput, responses={
+        201: RuleSetSerializer,
+        400: OpenApiResponse(description="refused, nothing published: the messages say why, by field "
+                                         "(rules: one message per rule, naming it)")})
+    @action(detail=False, methods=["post"])
+    def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A new version: the latest one with these edits, additions and removals. Versions already
+        published, and the rounds and verdicts that use them, do not change."""
+        data = PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        edits = {row["code"]: {k: v for k, v in row.items() if k != "code"} for row in values["edits"]}
+        rule_set = _call(services.ruleset_publish, acting_user=request.user, effective_from=values["effective_from"],
+                         note=values["note"], base_version=values["base_version"], edits=edits,
+                         added=[dict(row) for row in values["added"]], removed=values["removed"])
+        rule_set = self.get_queryset().get(pk=rule_set.pk)
+        return Response(RuleSetSerializer(rule_set).data, status=status.HTTP_201_CREATED)
 
 
 class DepartmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

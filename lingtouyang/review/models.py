@@ -58,6 +58,10 @@ class RuleSet(models.Model):
         return f"v{self.version} ({self.effective_from:%Y-%m-%d})"
 
 
+# What a new version may change in a rule (its code is what identifies it from one version to the next).
+RULE_FIELDS = ["severity", "text", "department", "automatic", "parameter", "applies_to", "order"]
+
+
 class Rule(models.Model):
     class Severity(models.TextChoices):
         CANNOT = "cannot", _("cannot (不得)")

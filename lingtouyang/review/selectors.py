@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from lingtouyang.review.models import Candidate, Department, ReviewRound, Verdict
+from lingtouyang.review.models import RULE_FIELDS, Candidate, Department, ReviewRound, Rule, RuleSet, Verdict
 
 CLEARED, FAILED, PENDING = "cleared", "failed", "pending"
 
@@ -157,3 +159,93 @@ def candidate_form(candidate: Candidate) -> CandidateForm:
     automatic = [v for v in verdicts if v.department_id is None]
     cells = [(d, by_dept.get(d.pk)) for d in departments]
     return CandidateForm(review_round, candidate, cells, automatic, status_of([v for _, v in cells], automatic))
+
+
+# --- eligibility rule versions -------------------------------------------------------------------
+
+IN_FORCE, SCHEDULED, SUPERSEDED = "in_force", "scheduled", "superseded"
+
+
+@dataclass
+class Version:
+    rule_set: RuleSet
+    standing: str  # IN_FORCE, SCHEDULED or SUPERSEDED
+
+
+def rule_versions(today: date) -> list[Version]:
+    """Every published version, newest first, with its standing today: the one in force, the ones
+    scheduled to take effect later, and the ones superseded."""
+    current = RuleSet.objects.current(today)
+    return [Version(v, IN_FORCE if current is not None and v.pk == current.pk
+                    else SCHEDULED if v.effective_from > today else SUPERSEDED)
+            for v in RuleSet.objects.select_related("published_by").order_by("-version")]
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class RuleChange:
+    before: Rule
+    after: Rule
+    fields: list[FieldChange]
+
+    @property
+    def code(self) -> str:
+        return self.after.code
+
+
+@dataclass
+class RulesDiff:
+    changed: list[RuleChange]
+    added: list[Rule]
+    removed: list[Rule]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changed or self.added or self.removed)
+
+
+def _shown(rule: Rule, name: str) -> Any:
+    """A rule's field as a reader sees it: labels for choices, the department's name."""
+    if name == "department":
+        return rule.department.name if rule.department_id else ""
+    if name in ("severity", "automatic", "applies_to"):
+        return getattr(rule, f"get_{name}_display")()
+    return getattr(rule, name)
+
+
+def _label(name: str) -> str:
+    return str(_("order")) if name == "order" else str(Rule._meta.get_field(name).verbose_name)
+
+
+def rules_diff(old: Iterable[Rule], new: Iterable[Rule]) -> RulesDiff:
+    """What changed between two lists of rules (saved or not), matched by code, in the new order."""
+    before = {r.code: r for r in old}
+    after = list(new)
+    changed = []
+    for rule in after:
+        was = before.get(rule.code)
+        if was is None:
+            continue
+        fields = [FieldChange(f, _label(f), _shown(was, f), _shown(rule, f))
+                  for f in RULE_FIELDS
+                  if (getattr(was, f"{f}_id") if f == "department" else getattr(was, f))
+                  != (getattr(rule, f"{f}_id") if f == "department" else getattr(rule, f))]
+        if fields:
+            changed.append(RuleChange(was, rule, fields))
+    codes = {r.code for r in after}
+    return RulesDiff(changed, [r for r in after if r.code not in before],
+                     [r for r in before.values() if r.code not in codes])
+
+
+def ruleset_diff(old: RuleSet, new: RuleSet) -> RulesDiff:
+    """From one published version to another, in two queries."""
+    def rules(rule_set: RuleSet) -> list[Rule]:
+        return list(rule_set.rules.select_related("department").order_by("order", "id"))
+    return rules_diff(rules(old), rules(new))

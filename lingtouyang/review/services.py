@@ -3,13 +3,13 @@ row, in one transaction. A round's state changes only along TRANSITIONS, checked
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,12 +18,14 @@ from lingtouyang.core.scope import in_prefix, user_prefix
 from lingtouyang.people.models import Person
 from lingtouyang.regions.models import Level, Region
 from lingtouyang.review import engine
-from lingtouyang.review.models import Candidate, Department, ReviewRound, Rule, RuleSet, Verdict
+from lingtouyang.review.models import RULE_FIELDS, Candidate, Department, ReviewRound, Rule, RuleSet, Verdict
 
 State = ReviewRound.State
 # The state machine: every allowed move, and nothing else.
 TRANSITIONS = {(State.DRAFT, State.OPEN), (State.OPEN, State.CLOSED)}
-RULE_FIELDS = ["severity", "text", "department", "automatic", "parameter", "applies_to", "order"]
+RULE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+MAX_AGE_LIMITS = (18, 100)
+NOTE_LENGTH = 200
 
 
 def _require(acting_user: Any, capability: str, region_code: str) -> None:
@@ -59,49 +61,137 @@ def reviewer_department(user: Any) -> Department | None:
     return Department.objects.filter(name=name).first() if name else None
 
 
-def ruleset_publish(
-    *, acting_user: Any, effective_from: date, note: str = "", edits: dict[str, dict[str, Any]] | None = None,
-    added: Iterable[dict[str, Any]] = (), removed: Iterable[str] = (),
-) -> RuleSet:
-    """A new version: a copy of the latest one with `edits` (by rule code), `added` rules and `removed`
-    codes. The old version and every verdict that used it stay as they were."""
-    if acting_user is not None and not acting_user.has_capability("manage_rules"):
-        raise ValidationError(_("this is outside your jurisdiction"))
+def _rule_error(message: str, code: str, field: str | None, added: bool) -> ValidationError:
+    """An error about one rule, carrying which rule and which field, so a page can show it on its row."""
+    return ValidationError(message, code="rule", params={"rule": code, "field": field, "added": added})
+
+
+def _rule_errors(rule: Rule, added: bool) -> list[ValidationError]:
+    code = rule.code
+    if not RULE_CODE.match(code or ""):
+        return [_rule_error(_('"%(rule)s" is not a rule code: use 1 to 20 letters, digits, - or _'), code, "code", added)]
+    errors = []
+    if not (rule.text or "").strip():
+        errors.append(_rule_error(_("rule %(rule)s has no text"), code, "text", added))
+    if rule.automatic and rule.parameter is None:
+        errors.append(_rule_error(_("rule %(rule)s is checked automatically and needs a parameter"), code,
+                                  "parameter", added))
+    elif rule.automatic == Rule.Check.MAX_AGE and not MAX_AGE_LIMITS[0] <= rule.parameter <= MAX_AGE_LIMITS[1]:
+        errors.append(_rule_error(_("rule %(rule)s: an age limit is between %(low)d and %(high)d"), code, "parameter",
+                                  added))
+        errors[-1].params.update(low=MAX_AGE_LIMITS[0], high=MAX_AGE_LIMITS[1])
+    if not rule.automatic and rule.parameter is not None:
+        errors.append(_rule_error(_("rule %(rule)s has a parameter but no automatic check"), code, "parameter", added))
+    if not rule.automatic and rule.department_id is None:
+        errors.append(_rule_error(_("rule %(rule)s needs an attesting department or an automatic check"), code,
+                                  "department", added))
+    if errors:
+        return errors
+    try:  # choices, lengths, ranges
+        rule.full_clean(exclude=["rule_set"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                error = _rule_error(_("rule %(rule)s, %(label)s: %(error)s"), code, field, added)
+                label = Rule._meta.get_field(field).verbose_name if field != "__all__" else ""
+                error.params.update(error=message, label=label)
+                errors.append(error)
+    return errors
+
+
+def ruleset_check(
+    *, effective_from: date, edits: dict[str, dict[str, Any]] | None = None, added: Iterable[dict[str, Any]] = (),
+    removed: Iterable[str] = (), base_version: int | None = None,
+) -> tuple[RuleSet | None, list[Rule]]:
+    """The latest version and the rules a new version would hold (unsaved), or every reason it cannot be.
+    Rule errors are gathered under "rules", each naming its rule (params "rule", "field", "added")."""
     latest = RuleSet.objects.order_by("-version").first()
+    if base_version is not None and (latest.version if latest else 0) != base_version:
+        raise ValidationError(_("version %(v)d has been published since; start again from it")
+                              % {"v": latest.version if latest else 0})
     if latest is not None and effective_from < latest.effective_from:
         raise ValidationError({"effective_from": _("a new version cannot take effect before the current one")})
-    rows = {r.code: {f: getattr(r, f) for f in RULE_FIELDS} for r in (latest.rules.all() if latest else [])}
+    old = list(latest.rules.select_related("department")) if latest else []
+    rows = {r.code: {f: getattr(r, f) for f in RULE_FIELDS} for r in old}
     removed = set(removed)
     unknown = sorted((set(edits or {}) | removed) - set(rows))
     if unknown:
         raise ValidationError(_("no such rule: %(codes)s") % {"codes": ", ".join(unknown)})
+    errors: list[ValidationError] = []
     for code, changes in (edits or {}).items():
         rows[code].update({k: v for k, v in changes.items() if k in RULE_FIELDS})
+    new_codes = set()
     for rule in added:
-        if not rule.get("code") or rule["code"] in rows:
-            raise ValidationError(_("each new rule needs a code of its own"))
-        rows[rule["code"]] = {f: rule.get(f) for f in RULE_FIELDS}
+        code = (rule.get("code") or "").strip()
+        if not code or code in rows:
+            errors.append(_rule_error(_("each new rule needs a code of its own"), code, "code", True))
+            continue
+        rows[code] = {f: rule.get(f) for f in RULE_FIELDS}
+        if rows[code]["order"] is None:  # unless placed, a new rule comes last
+            rows[code]["order"] = max((r["order"] or 0 for r in rows.values()), default=-1) + 1
+        new_codes.add(code)
     for code in removed:
         del rows[code]
     rules = []
     for code, row in rows.items():
-        rule = Rule(code=code, **{k: v for k, v in row.items() if v is not None or k in ("parameter", "department")})
-        if not (rule.text or "").strip():
-            raise ValidationError(_("rule %(code)s has no text") % {"code": code})
-        if rule.automatic and rule.parameter is None:
-            raise ValidationError(_("rule %(code)s is checked automatically and needs a parameter") % {"code": code})
+        values = {k: v for k, v in row.items() if v is not None or k in ("parameter", "department")}
+        values["automatic"] = values.get("automatic") or ""
+        values["text"] = (values.get("text") or "").strip()
+        rule = Rule(code=code, **values)
+        errors += _rule_errors(rule, code in new_codes)
         rules.append(rule)
+    if errors:
+        raise ValidationError({"rules": errors})
+    if latest is not None and not _differs(old, rules):
+        raise ValidationError(_("these rules are the same as version %(v)d; change something first")
+                              % {"v": latest.version})
+    return latest, rules
+
+
+def _differs(old: list[Rule], new: list[Rule]) -> bool:
+    def key(r: Rule) -> tuple[Any, ...]:
+        return (r.code, *(r.department_id if f == "department" else getattr(r, f) for f in RULE_FIELDS))
+    return sorted(map(key, old), key=str) != sorted(map(key, new), key=str)
+
+
+def ruleset_publish(
+    *, acting_user: Any, effective_from: date, note: str = "", edits: dict[str, dict[str, Any]] | None = None,
+    added: Iterable[dict[str, Any]] = (), removed: Iterable[str] = (), base_version: int | None = None,
+) -> RuleSet:
+    """A new version: a copy of the latest one with `edits` (by rule code), `added` rules and `removed`
+    codes. The old version and every verdict that used it stay as they were. `base_version`, when given,
+    is the version the editor started from: publishing over a newer one is refused."""
+    if acting_user is not None and not acting_user.has_capability("manage_rules"):
+        raise ValidationError(_("this is outside your jurisdiction"))
+    note = (note or "").strip()
+    if len(note) > NOTE_LENGTH:
+        raise ValidationError({"note": _("a note is at most %(n)d characters") % {"n": NOTE_LENGTH}})
+    added, removed = list(added), list(removed)
     with transaction.atomic():
-        version = (RuleSet.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        rule_set = RuleSet.objects.create(version=version, effective_from=effective_from, note=note,
-                                          published_by=acting_user)
+        latest, rules = ruleset_check(effective_from=effective_from, edits=edits, added=added, removed=removed,
+                                      base_version=base_version)
+        # The version number follows the one the rules were copied from; if someone published that
+        # number meanwhile, the unique version refuses this one instead of silently dropping their change.
+        version = (latest.version if latest else 0) + 1
+        try:
+            with transaction.atomic():
+                rule_set = RuleSet.objects.create(version=version, effective_from=effective_from, note=note,
+                                                  published_by=acting_user)
+        except IntegrityError:
+            raise ValidationError(_("version %(v)d has been published since; start again from it")
+                                  % {"v": version}) from None
         for rule in rules:
             rule.rule_set = rule_set
-            rule.full_clean(exclude=["rule_set"])
         Rule.objects.bulk_create(rules)
+        before = {r.code for r in latest.rules.all()} if latest else set()
+        after = {r.code for r in rules}
+        edited = sorted(code for code in (edits or {}) if code in after)
         audit_record("ruleset.publish", obj=rule_set, region_code=getattr(acting_user, "region_id", "") or "",
-                     user=acting_user, changes={"version": [latest.version if latest else None, version],
-                                                "rules": [len(rows) + len(removed), len(rules)]})
+                     user=acting_user, changes={
+                         "version": [latest.version if latest else None, version],
+                         "effective_from": [str(latest.effective_from) if latest else None, str(effective_from)],
+                         "rules": [len(before), len(rules)], "edited": [None, edited],
+                         "added": [None, sorted(after - before)], "removed": [None, sorted(before - after)]})
     return rule_set
 
 

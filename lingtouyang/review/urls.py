@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:round_id>/close/", views.round_close, name="close"),
     path("queue/", views.queue, name="queue"),
     path("rules/", views.rules, name="rules"),
+    path("rules/new/", views.rules_new, name="rules_new"),
 ]

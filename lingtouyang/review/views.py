@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -14,8 +17,16 @@ from lingtouyang.core.scope import get_visible_or_404, in_prefix, user_prefix
 from lingtouyang.core.web import apply_errors, require_capability
 from lingtouyang.people.models import Person
 from lingtouyang.review import pdf, selectors, services
-from lingtouyang.review.forms import CandidatesForm, CloseForm, RoundForm, VerdictForm
-from lingtouyang.review.models import Candidate, ReviewRound, RuleSet
+from lingtouyang.review.forms import (
+    CandidatesForm,
+    CloseForm,
+    NewRuleFormSet,
+    PublishForm,
+    RoundForm,
+    RuleRowFormSet,
+    VerdictForm,
+)
+from lingtouyang.review.models import Candidate, Department, ReviewRound, RuleSet
 
 CANDIDATE_SEARCH_LIMIT = 20
 
@@ -134,7 +145,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     department = services.reviewer_department(request.user)
     form = VerdictForm(request.POST or None)
     failed_for = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        failed_for = form.cleaned_data.get("candidate")  # the errors show on that candidate's card
+    elif request.method == "POST":
         candidate = selectors.reviewer_queue(request.user, department).filter(pk=form.cleaned_data["candidate"]).first()
         if candidate is None:
             raise Http404
@@ -155,15 +168,112 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    """The eligibility rules: the version in force today, or any published one (?version=)."""
+    """The eligibility rules: the version in force today, or any published one (?version=), and what
+    changed from another version (?against=)."""
     require_capability(request, "view_rules")
-    versions = list(RuleSet.objects.order_by("-version"))
-    wanted = request.GET.get("version", "")
-    current = RuleSet.objects.current(timezone.localdate())
-    shown = next((v for v in versions if str(v.version) == wanted), current or (versions[0] if versions else None))
-    rule_rows = shown.rules.select_related("department").order_by("order", "id") if shown else []
-    return render(request, "review/rules.html", {"versions": versions, "shown": shown, "current": current,
-                                                 "rules": rule_rows})
+    versions = selectors.rule_versions(timezone.localdate())
+    by_number = {str(v.rule_set.version): v for v in versions}
+    current = next((v for v in versions if v.standing == selectors.IN_FORCE), None)
+    shown = by_number.get(request.GET.get("version", "")) or current or (versions[0] if versions else None)
+    against = by_number.get(request.GET.get("against", ""))
+    diff = None
+    if shown is not None and against is not None and against is not shown:
+        diff = selectors.ruleset_diff(against.rule_set, shown.rule_set)
+    rule_rows = shown.rule_set.rules.select_related("department").order_by("order", "id") if shown else []
+    return render(request, "review/rules.html", {
+        "versions": versions, "shown": shown, "current": current, "against": against, "diff": diff,
+        "rules": rule_rows, "can_manage": request.user.has_capability("manage_rules"),
+        "scheduled": [v for v in versions if v.standing == selectors.SCHEDULED]})
+
+
+def _rule_changes(rows: Any, new: Any) -> dict[str, Any]:
+    """The editor's rows as the service takes them: the fields changed per code, new rules, removed codes."""
+    edits, removed = {}, []
+    for form in rows:
+        if form.cleaned_data.get("remove"):
+            removed.append(form.cleaned_data["code"])
+        elif form.has_changed():
+            changed = {k: v for k, v in form.values().items() if k in form.changed_data}
+            if changed:
+                edits[form.cleaned_data["code"]] = changed
+    added = [{"code": f.cleaned_data["code"].strip(), **f.values()} for f in new if f.has_changed()]
+    return {"edits": edits, "added": added, "removed": removed}
+
+
+def _rule_row(params: dict[str, Any], rows: Any, new: Any) -> Any:
+    code = params.get("rule") or ""
+    if params.get("added"):
+        filled = [f for f in new if f.has_changed()]
+        return next((f for f in filled if (f.cleaned_data.get("code") or "").strip() == code), None)
+    return next((f for f in rows if f.cleaned_data.get("code") == code), None)
+
+
+def _show_rule_errors(exc: ValidationError, rows: Any, new: Any, form: PublishForm) -> None:
+    """A refusal shown where it belongs: on the rule's row and field, else above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.error_dict.items():
+        if name != "rules":
+            form.add_error(name if name in form.fields else None, [m for e in errors for m in e.messages])
+            continue
+        for error in errors:
+            row = _rule_row(error.params or {}, rows, new)
+            field = (error.params or {}).get("field")
+            if row is None:
+                form.add_error(None, error.messages)
+            else:
+                row.add_error(field if field in row.fields else None, error.messages)
+
+
+@login_required
+def rules_new(request: HttpRequest) -> HttpResponse:
+    """The city's editor of the next version: the latest version's rules as editable rows, rows to add
+    rules, the day it takes effect. "Preview" shows the differences; "Publish" publishes them."""
+    require_capability(request, "manage_rules")
+    latest = RuleSet.objects.order_by("-version").first()
+    base = list(latest.rules.select_related("department").order_by("order", "id")) if latest else []
+    data = request.POST if request.method == "POST" else None
+    rows = RuleRowFormSet(data, prefix="rule", initial=[
+        {"code": r.code, "text": r.text, "severity": r.severity, "department": r.department_id,
+         "automatic": r.automatic, "parameter": r.parameter, "applies_to": r.applies_to, "order": r.order}
+        for r in base])
+    new = NewRuleFormSet(data, prefix="add")
+    # One query for the departments, not one per row's select.
+    departments = [("", "---------"), *Department.objects.values_list("pk", "name")]
+    for row in [*rows, *new]:
+        row.fields["department"].choices = departments
+    today = timezone.localdate()
+    form = PublishForm(data, initial={"base_version": latest.version if latest else 0,
+                                      "effective_from": max(today, latest.effective_from) if latest else today})
+    preview = None
+    if data is not None and all([rows.is_valid(), new.is_valid(), form.is_valid()]):
+        changes = _rule_changes(rows, new)
+        try:
+            if "preview" in request.POST:
+                after = services.ruleset_check(effective_from=form.cleaned_data["effective_from"],
+                                                  base_version=form.cleaned_data["base_version"], **changes)
+                preview = selectors.rules_diff(base, after[1])
+            else:
+                rule_set = services.ruleset_publish(acting_user=request.user, note=form.cleaned_data["note"],
+                                                    effective_from=form.cleaned_data["effective_from"],
+                                                    base_version=form.cleaned_data["base_version"], **changes)
+        except ValidationError as exc:
+            _show_rule_errors(exc, rows, new, form)
+        else:
+            if preview is None:
+                diff = selectors.ruleset_diff(latest, rule_set) if latest else None
+                messages.success(request, _(
+                    "Version %(v)d published, effective from %(day)s. Changed: %(changed)d, added: %(added)d, "
+                    "removed: %(removed)d.") % {
+                    "v": rule_set.version, "day": f"{rule_set.effective_from:%Y-%m-%d}",
+                    "changed": len(diff.changed) if diff else 0, "added": len(diff.added) if diff else len(base),
+                    "removed": len(diff.removed) if diff else 0})
+                url = reverse("review:rules") + f"?version={rule_set.version}"
+                return redirect(url + (f"&against={latest.version}" if latest else ""))
+    invalid = data is not None and preview is None
+    return render(request, "review/rules_new.html", {
+        "latest": latest, "rows": rows, "new": new, "form": form, "preview": preview, "invalid": invalid})
 
 
 @login_required

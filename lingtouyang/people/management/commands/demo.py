@@ -10,10 +10,13 @@ from django.db import transaction
 from lingtouyang.accounts.models import User
 from lingtouyang.accounts.roles import Role
 from lingtouyang.accounts.services import user_create
+from lingtouyang.appointments.demo import demo_requests
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core.bulk import analyze, indexes_deferred
+from lingtouyang.elections.demo import demo_elections
 from lingtouyang.people.demo import generate, villages_without_people
 from lingtouyang.people.models import Appointment, Person
+from lingtouyang.recruitment.demo import demo_campaign
 from lingtouyang.regions.loader import LUZHOU, load_luzhou, load_national
 from lingtouyang.regions.models import Region
 from lingtouyang.reserves.demo import demo_reserves
@@ -78,6 +81,12 @@ class Command(BaseCommand):
                             password=DEMO_PASSWORD, department=department, full_name=name, check_password=False)
         if demo_round() is not None:
             self.stdout.write("joint review: one round in progress in 古蔺县")
+        if demo_campaign() is not None:
+            self.stdout.write("public recruitment: one campaign in its public notice in 江阳区")
+        if elections := demo_elections(SCALES["city"]):
+            self.stdout.write(f"term elections: {elections} elections added")
+        if requests := demo_requests():
+            self.stdout.write(f"appointments and dismissals: {requests} requests in 泸县")
         if reserves := demo_reserves(SCALES["city"]):
             self.stdout.write(f"reserve pools: {reserves} reserves added")
         self.stdout.write(f"ready in {time.monotonic() - started:.1f}s; database: {settings.DATABASES['default']['NAME']}")
