@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres browser-deps lint messages bench-import bench-list clean
+.PHONY: install demo test test-sqlite test-postgres browser-deps lint messages bench-import bench-list bench-selection clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench-import: install
 
 bench-list: install
 	$(BIN)/python bench/bench_list.py
+
+bench-selection: install
+	$(BIN)/python bench/bench_selection.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -118,7 +118,8 @@ def prepare_database(env: dict[str, str]) -> None:
 
 def empty_roster(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE people_appointment, people_person, audit_auditevent RESTART IDENTITY")
+        # CASCADE: the tables that point at the roster (review, reserves, elections, requests…) go too.
+        conn.execute("TRUNCATE people_appointment, people_person, audit_auditevent RESTART IDENTITY CASCADE")
         conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
         conn.execute("VACUUM ANALYZE people_person, people_appointment, audit_auditevent")
         conn.execute("CHECKPOINT")  # so that one run's dirty pages are not flushed during the next

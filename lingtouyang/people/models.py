@@ -115,7 +115,11 @@ class Appointment(models.Model):
         ordering = ["region_id", "post", "id"]
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
-        indexes = [models.Index(fields=["region", "post"], name="appointment_region_post")]
+        indexes = [
+            models.Index(fields=["region", "post"], name="appointment_region_post"),
+            # A term's posts: the latest term present, and the term structure report (elections/report.py).
+            models.Index(fields=["term", "post", "region"], name="appointment_term_post_region"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_post_display()}"

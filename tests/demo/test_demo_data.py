@@ -17,8 +17,12 @@ def test_demo_builds_once_and_the_data_agrees_with_the_rules(db, capsys):
     people, appointments = Person.objects.count(), Appointment.objects.count()
     villages = Region.objects.filter(level=Level.VILLAGE).count()
     assert villages == 1488
-    cadres = Person.objects.filter(appointments__isnull=False).distinct().count()
+    cadres = Person.objects.filter(appointments__in=Appointment.objects.current()).distinct().count()
     assert 9_000 <= cadres <= 11_000  # about 10,000 cadres on Luzhou's real villages (beside the reserves)
+    # …and the 2016 team they replaced: those who were not re-elected left at the 2021 election.
+    left = Person.objects.filter(appointments__term=2016, appointments__end_reason="换届离任").distinct().count()
+    assert 5_000 <= left <= 9_000
+    assert not Appointment.objects.filter(term=2016, end_date__isnull=True).exists()
     assert "lingtouyang-demo" in capsys.readouterr().out
 
     call_command("demo", no_serve=True)  # a second run adds nothing
