@@ -153,8 +153,26 @@ def run(base: str, out: Path, only: set[str], language: str) -> None:
             s.shot("11-audit", "/audit/")
             s.shot("12-people-none-found", "/people/?q=zzzzzz")
 
+            s.shot("14-term-report", f"/elections/report/?region={CITY[:4]}", charts_drawn)
+            s.shot("15-rules", "/review/rules/")
+            s.shot("16-rules-new", "/review/rules/new/")
+
             s.as_user("gulin-police")  # a reviewer: regions only, no people
             s.shot("13-reviewer-county", "/")
+            s.shot("17-review-queue", "/review/queue/")
+
+            s.as_user("jiangyang")  # a county running a recruitment campaign in its public notice
+            s.shot("18-recruitment", "/recruitment/")
+            campaign = s.page.locator("main table tbody a").first.get_attribute("href")
+            s.shot("19-campaign", campaign)
+            s.shot("20-ranking", f"{campaign}ranking/")
+            s.shot("21-notice", f"{campaign}notice/")
+
+            s.as_user("luxian")  # the county that approves appointments and certifies elections
+            s.shot("22-appointment-requests", "/appointments/")
+            s.shot("23-elections", "/elections/?term=2026")
+            election = s.page.locator("main table tbody a").first.get_attribute("href")
+            s.shot("24-election", election)
 
             s.as_user("yusi")
             s.shot("09-import", "/people/import/")
