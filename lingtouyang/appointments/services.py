@@ -1,6 +1,6 @@
 """Every change to an appointment request goes through these functions: validate, save, write the audit
 row, in one transaction. A request's state changes only along policy.TRANSITIONS, checked by
-`_check_transition` (the one state machine); approval re-checks everything under row locks and changes the
+`MACHINE` (the one state machine); approval re-checks everything under row locks and changes the
 roster only through people.services, so the roster's own checks (overlaps, one holder) apply."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from lingtouyang.appointments.models import AppointmentRequest
 from lingtouyang.appointments.policy import APPROVE_CAPABILITY, KINDS, REQUEST_CAPABILITY, TRANSITIONS
 from lingtouyang.audit.services import audit_record
-from lingtouyang.core.scope import in_prefix, user_prefix
+from lingtouyang.core.scope import in_prefix
+from lingtouyang.core.workflow import StateMachine, lock_state, require_in_scope
 from lingtouyang.people import rules
 from lingtouyang.people import services as people_services
 from lingtouyang.people.codes import Post
@@ -33,32 +34,18 @@ CLEARANCE_LABELS = {
 }
 ACTIONS = {State.APPROVED: "appointment_request.approve", State.REJECTED: "appointment_request.reject",
            State.WITHDRAWN: "appointment_request.withdraw"}
+MACHINE = StateMachine(TRANSITIONS, gettext_lazy("a request that is %(state)s cannot become %(to)s"))
 
 
 def _require(acting_user: Any, capability: str, region_code: str) -> None:
     """The command line (acting_user None) acts everywhere; anyone else needs the capability there."""
-    if acting_user is None:
-        return
-    if capability == APPROVE_CAPABILITY and not acting_user.has_capability(capability):
+    if acting_user is not None and capability == APPROVE_CAPABILITY and not acting_user.has_capability(capability):
         raise ValidationError(_("only the county organisation department approves or rejects requests"))
-    prefix = user_prefix(acting_user, capability)
-    if prefix is None or not in_prefix(region_code, prefix):
-        raise ValidationError(_("this village or community is outside your jurisdiction"))
+    require_in_scope(acting_user, capability, region_code, _("this village or community is outside your jurisdiction"))
 
 
-def _check_transition(request: AppointmentRequest, to: str) -> str:
-    before = request.state
-    if (before, to) not in TRANSITIONS:
-        raise ValidationError(_("a request that is %(state)s cannot become %(to)s") % {
-            "state": request.get_state_display(), "to": State(to).label})
-    return before
 
 
-def _lock(request: AppointmentRequest) -> AppointmentRequest:
-    """The request re-read under a row lock, so two decisions cannot both move it."""
-    fresh = AppointmentRequest.objects.select_for_update().get(pk=request.pk)
-    request.state = fresh.state
-    return request
 
 
 def clearance_problem(person: Person) -> str | None:
@@ -176,8 +163,8 @@ def request_approve(*, acting_user: Any, request: AppointmentRequest) -> Appoint
     _require(acting_user, APPROVE_CAPABILITY, request.region_id)
     rule = KINDS[request.kind]
     with transaction.atomic():
-        _lock(request)
-        before = _check_transition(request, State.APPROVED)
+        lock_state(request)
+        before = MACHINE.check(request, State.APPROVED)
         # One approval at a time per village, so two cannot both fill a one-holder post.
         list(Region.objects.select_for_update().filter(pk=request.region_id).values_list("pk", flat=True))
         person = Person.objects.select_related("region").get(pk=request.person_id)
@@ -210,8 +197,8 @@ def request_reject(*, acting_user: Any, request: AppointmentRequest, reason: str
     if not reason:
         raise ValidationError({"reason": _("say why the request is rejected")})
     with transaction.atomic():
-        _lock(request)
-        before = _check_transition(request, State.REJECTED)
+        lock_state(request)
+        before = MACHINE.check(request, State.REJECTED)
         request.decision_reason = reason
         _decide(request, acting_user, State.REJECTED, before, decision_reason=reason)
     return request
@@ -223,7 +210,7 @@ def request_withdraw(*, acting_user: Any, request: AppointmentRequest) -> Appoin
     if acting_user is not None and request.requested_by_id != acting_user.pk:
         raise ValidationError(_("only whoever filed a request can withdraw it"))
     with transaction.atomic():
-        _lock(request)
-        before = _check_transition(request, State.WITHDRAWN)
+        lock_state(request)
+        before = MACHINE.check(request, State.WITHDRAWN)
         _decide(request, acting_user, State.WITHDRAWN, before)
     return request

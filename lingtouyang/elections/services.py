@@ -1,5 +1,5 @@
 """Every change to a term election goes through these functions: validate, save, write the audit row, in
-one transaction. An election's state changes only along TRANSITIONS, checked by `_check_transition`
+one transaction. An election's state changes only along TRANSITIONS, checked by `MACHINE`
 (the one state machine); anything else is refused with a message and changes nothing."""
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lingtouyang.audit.services import audit_record
-from lingtouyang.core.scope import in_prefix, user_prefix
+from lingtouyang.core.workflow import StateMachine, lock_state, require_in_scope
 from lingtouyang.elections import engine
 from lingtouyang.elections.models import Election, ElectionCandidate
 from lingtouyang.people.codes import SINGLE_HOLDER_POSTS, Post
@@ -31,30 +32,13 @@ TRANSITIONS = {
     (State.PLANNED, State.HELD), (State.HELD, State.HELD), (State.HELD, State.CERTIFIED),
     (State.PLANNED, State.CANCELLED), (State.HELD, State.CANCELLED),
 }
+MACHINE = StateMachine(TRANSITIONS, gettext_lazy("an election that is %(state)s cannot become %(to)s"))
 
 
-def _require(acting_user: Any, capability: str, region_code: str) -> None:
-    """The command line (acting_user None) acts everywhere; anyone else needs the capability here."""
-    if acting_user is None:
-        return
-    prefix = user_prefix(acting_user, capability)
-    if prefix is None or not in_prefix(region_code, prefix):
-        raise ValidationError(_("this is outside your jurisdiction"))
 
 
-def _check_transition(election: Election, to: str) -> str:
-    before = election.state
-    if (before, to) not in TRANSITIONS:
-        raise ValidationError(_("an election that is %(state)s cannot become %(to)s") % {
-            "state": State(before).label, "to": State(to).label})
-    return before
 
 
-def _lock(election: Election) -> Election:
-    """The election re-read under a row lock, so two requests cannot both move it."""
-    fresh = Election.objects.select_for_update().get(pk=election.pk)
-    election.state = fresh.state
-    return election
 
 
 def _post_label(post: str) -> str:
@@ -85,7 +69,7 @@ def election_create(
 ) -> Election:
     """A planned election in a village. Its term is the election's year; its seats are the policy's
     defaults for the kind, with the numbers given in `seats` instead."""
-    _require(acting_user, "manage_elections", region.code)
+    require_in_scope(acting_user, "manage_elections", region.code)
     errors: dict[str, list[str]] = {}
     if region.level != Level.VILLAGE:
         errors.setdefault("region", []).append(_("an election is held by a village or community"))
@@ -116,7 +100,7 @@ def election_create(
 
 def candidate_add(*, acting_user: Any, election: Election, person: Person, post: str) -> ElectionCandidate:
     """A candidate from the village's own roster, cleared by the joint review (任职资格联审)."""
-    _require(acting_user, "manage_elections", election.region_id)
+    require_in_scope(acting_user, "manage_elections", election.region_id)
     if post not in election.seats:
         raise ValidationError({"post": _("this election does not fill the post %(post)s")
                                % {"post": _post_label(post)}})
@@ -130,7 +114,7 @@ def candidate_add(*, acting_user: Any, election: Election, person: Person, post:
         raise ValidationError({"person": _("%(name)s has not been cleared by the joint review (%(status)s)")
                                % {"name": person.name, "status": status}})
     with transaction.atomic():
-        _lock(election)
+        lock_state(election)
         if election.state != State.PLANNED:
             raise ValidationError(_("candidates can only be added while the election is planned"))
         if ElectionCandidate.objects.filter(election=election, person=person).exists():
@@ -187,13 +171,13 @@ def results_record(
 ) -> Election:
     """Planned → held (or held, corrected): the electorate, the ballots cast and every candidate's votes
     (by candidate id), all checked before anything is written."""
-    _require(acting_user, "manage_elections", election.region_id)
+    require_in_scope(acting_user, "manage_elections", election.region_id)
     if election.election_date > timezone.localdate():
         raise ValidationError(_("results cannot be recorded before the election day (%(day)s)")
                               % {"day": election.election_date.isoformat()})
     with transaction.atomic():
-        _lock(election)
-        before = _check_transition(election, State.HELD)
+        lock_state(election)
+        before = MACHINE.check(election, State.HELD)
         candidates = list(election.candidates.select_related("person").order_by("id"))
         if errors := _results_problems(election, electorate, ballots_cast, candidates, votes):
             raise ValidationError(errors)
@@ -226,10 +210,10 @@ def election_certify(*, acting_user: Any, election: Election) -> list[Appointmen
     day, and the village's previous-term appointments to the posts this election fills end that day
     (连任 for those re-elected to the same post, 离任 for the others). A handful of queries whatever
     the size; one audit event names every appointment made or ended."""
-    _require(acting_user, "certify_elections", election.region_id)
+    require_in_scope(acting_user, "certify_elections", election.region_id)
     with transaction.atomic():
-        _lock(election)
-        before = _check_transition(election, State.CERTIFIED)
+        lock_state(election)
+        before = MACHINE.check(election, State.CERTIFIED)
         if not engine.is_valid(election.electorate or 0, election.ballots_cast or 0):
             raise ValidationError(_("the election is not valid: %(ballots)d of %(electorate)d voted, not more "
                                     "than half; it cannot be certified") % {
@@ -273,13 +257,13 @@ def election_certify(*, acting_user: Any, election: Election) -> list[Appointmen
 
 def election_cancel(*, acting_user: Any, election: Election, reason: str) -> Election:
     """Planned or held → cancelled, with the reason; a cancelled election's place is free for a new one."""
-    _require(acting_user, "manage_elections", election.region_id)
+    require_in_scope(acting_user, "manage_elections", election.region_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("say why the election is cancelled")})
     with transaction.atomic():
-        _lock(election)
-        before = _check_transition(election, State.CANCELLED)
+        lock_state(election)
+        before = MACHINE.check(election, State.CANCELLED)
         election.state, election.cancel_reason, election.cancelled_at = State.CANCELLED, reason, timezone.now()
         election.save(update_fields=["state", "cancel_reason", "cancelled_at"])
         audit_record("election.cancel", obj=election, region_code=election.region_id, user=acting_user,

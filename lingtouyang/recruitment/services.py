@@ -1,5 +1,5 @@
 """Every change to a recruitment campaign goes through these functions: validate, save, write the audit
-row, in one transaction. A campaign's state changes only along TRANSITIONS, checked by `_check_transition`
+row, in one transaction. A campaign's state changes only along TRANSITIONS, checked by `MACHINE`
 (the one state machine); each move records who made it and when."""
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core import crypto
-from lingtouyang.core.scope import in_prefix, user_prefix
+from lingtouyang.core.scope import in_prefix
+from lingtouyang.core.workflow import StateMachine, lock_state, require_in_scope
 from lingtouyang.people import rules as people_rules
 from lingtouyang.people import services as people_services
 from lingtouyang.people.codes import EDUCATION_CHOICES, Post, Source
@@ -50,30 +52,13 @@ CAMPAIGN_FIELDS = ["name", "reference_date", "max_age", "min_education", "requir
                    "party_member_required", "manual_conditions", "written_weight", "interview_weight",
                    "interview_ratio", "notice_workdays", "duties", "term"]
 SCORE_MAX = Decimal(100)
+MACHINE = StateMachine(TRANSITIONS, gettext_lazy("a campaign that is “%(state)s” cannot become “%(to)s”"))
 
 
-def _require(acting_user: Any, capability: str, region_code: str) -> None:
-    """The command line (acting_user None) acts everywhere; anyone else needs the capability here."""
-    if acting_user is None:
-        return
-    prefix = user_prefix(acting_user, capability)
-    if prefix is None or not in_prefix(region_code, prefix):
-        raise ValidationError(_("this is outside your jurisdiction"))
 
 
-def _check_transition(campaign: Campaign, to: str) -> str:
-    before = campaign.state
-    if (before, to) not in TRANSITIONS:
-        raise ValidationError(_("a campaign that is “%(state)s” cannot become “%(to)s”") % {
-            "state": campaign.get_state_display(), "to": State(to).label})
-    return before
 
 
-def _lock(campaign: Campaign) -> Campaign:
-    """The campaign re-read under a row lock, so two requests cannot both move it or change it."""
-    fresh = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    campaign.state = fresh.state
-    return campaign
 
 
 def _move(campaign: Campaign, to: str, acting_user: Any, fields: list[str], changes: dict[str, Any]) -> None:
@@ -161,7 +146,7 @@ def _campaign_values(campaign: Campaign) -> dict[str, Any]:
 
 
 def campaign_create(*, acting_user: Any, region: Region, name: str, reference_date: date, **data: Any) -> Campaign:
-    _require(acting_user, "run_recruitment", region.code)
+    require_in_scope(acting_user, "run_recruitment", region.code)
     if region.level != Level.COUNTY:
         raise ValidationError({"region": _("a campaign is run by a county")})
     campaign = Campaign(region=region, name=name.strip(), reference_date=reference_date, created_by=acting_user,
@@ -177,9 +162,9 @@ def campaign_create(*, acting_user: Any, region: Region, name: str, reference_da
 
 def campaign_update(*, acting_user: Any, campaign: Campaign, **data: Any) -> Campaign:
     """Only a draft is edited: once applications open, the conditions are what applicants applied under."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.DRAFT, _("only a draft campaign can be edited"))
         before = _campaign_values(campaign)
         for key, value in data.items():
@@ -196,7 +181,7 @@ def campaign_update(*, acting_user: Any, campaign: Campaign, **data: Any) -> Cam
 
 def campaign_post_add(*, acting_user: Any, campaign: Campaign, region: Region, post: str = Post.FULLTIME_DEPUTY,
                       places: int = 1) -> CampaignPost:
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     errors: dict[str, list[str]] = {}
     if region.level != Level.VILLAGE or not in_prefix(region.code, campaign.region.prefix):
         errors.setdefault("region", []).append(_("choose a village or community of this county"))
@@ -209,7 +194,7 @@ def campaign_post_add(*, acting_user: Any, campaign: Campaign, region: Region, p
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.DRAFT, _("posts can only be changed while the campaign is a draft"))
         if CampaignPost.objects.filter(campaign=campaign, region=region, post=post).exists():
             raise ValidationError({"region": _("this post in this village is already offered")})
@@ -221,9 +206,9 @@ def campaign_post_add(*, acting_user: Any, campaign: Campaign, region: Region, p
 
 def campaign_post_remove(*, acting_user: Any, campaign_post: CampaignPost) -> None:
     campaign = campaign_post.campaign
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.DRAFT, _("posts can only be changed while the campaign is a draft"))
         audit_record("recruitment.post_remove", obj=campaign, region_code=campaign.region_id, user=acting_user,
                      changes={"post": [[campaign_post.region_id, campaign_post.post, campaign_post.places], None]})
@@ -232,10 +217,10 @@ def campaign_post_remove(*, acting_user: Any, campaign_post: CampaignPost) -> No
 
 def campaign_open(*, acting_user: Any, campaign: Campaign) -> Campaign:
     """Draft → accepting applications."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     with transaction.atomic():
-        _lock(campaign)
-        _check_transition(campaign, State.OPEN)
+        lock_state(campaign)
+        MACHINE.check(campaign, State.OPEN)
         if not campaign.posts.exists():
             raise ValidationError(_("offer at least one post before opening the campaign"))
         _validate_campaign(campaign)
@@ -245,10 +230,10 @@ def campaign_open(*, acting_user: Any, campaign: Campaign) -> Campaign:
 
 def campaign_screen(*, acting_user: Any, campaign: Campaign) -> Campaign:
     """Accepting → screening: applications close and the automatic check is run again on today's roster."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     with transaction.atomic():
-        _lock(campaign)
-        _check_transition(campaign, State.SCREENING)
+        lock_state(campaign)
+        MACHINE.check(campaign, State.SCREENING)
         applications = list(campaign.applications.select_related("person"))
         if not applications:
             raise ValidationError(_("no applications yet"))
@@ -265,10 +250,10 @@ def campaign_screen(*, acting_user: Any, campaign: Campaign) -> Campaign:
 
 def campaign_examine(*, acting_user: Any, campaign: Campaign) -> Campaign:
     """Screening → examinations: every applicant who passed the automatic check has been checked by hand."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     with transaction.atomic():
-        _lock(campaign)
-        _check_transition(campaign, State.EXAMINING)
+        lock_state(campaign)
+        MACHINE.check(campaign, State.EXAMINING)
         applications = list(campaign.applications.select_related("person"))
         if campaign.manual_condition_list:
             unchecked = [a.person.name for a in applications if not a.auto_failures and a.manual_passed is None]
@@ -294,10 +279,10 @@ def _places(campaign: Campaign) -> dict[int, int]:
 def campaign_notice(*, acting_user: Any, campaign: Campaign, start: date) -> Campaign:
     """Examinations → public notice: the ranking proposes the hires, and the notice runs from `start` for
     the campaign's number of working days."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     with transaction.atomic():
-        _lock(campaign)
-        _check_transition(campaign, State.NOTICE)
+        lock_state(campaign)
+        MACHINE.check(campaign, State.NOTICE)
         minimum = min_notice_workdays(start)
         if campaign.notice_workdays < minimum:
             raise ValidationError(_("the public notice must last at least %(min)d working days (policy); "
@@ -344,15 +329,15 @@ def campaign_hire(*, acting_user: Any, campaign: Campaign, hire_date: date,
                   duties: Iterable[str] | None = None) -> list[Application]:
     """Public notice → hired: after the notice has ended, with every objection resolved and every hire
     cleared by the joint review. Each hire becomes an appointment on the roster."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     duties = list(campaign.duties if duties is None else duties)
     if any(d not in Duty.values for d in duties):
         raise ValidationError({"duties": _("no such duty")})
     if not duties:
         raise ValidationError({"duties": _("choose the hires' duties")})
     with transaction.atomic():
-        _lock(campaign)
-        _check_transition(campaign, State.HIRED)
+        lock_state(campaign)
+        MACHINE.check(campaign, State.HIRED)
         if campaign.notice_end is None or hire_date <= campaign.notice_end:
             raise ValidationError(_("the public notice runs until %(end)s; hire after it has ended")
                                   % {"end": f"{campaign.notice_end:%Y-%m-%d}" if campaign.notice_end else "-"})
@@ -392,13 +377,13 @@ def campaign_hire(*, acting_user: Any, campaign: Campaign, hire_date: date,
 
 
 def campaign_cancel(*, acting_user: Any, campaign: Campaign, reason: str) -> Campaign:
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("say why the campaign is cancelled")})
     with transaction.atomic():
-        _lock(campaign)
-        _check_transition(campaign, State.CANCELLED)
+        lock_state(campaign)
+        MACHINE.check(campaign, State.CANCELLED)
         campaign.cancel_reason = reason[:200]
         _move(campaign, State.CANCELLED, acting_user, ["cancel_reason"], {"reason": [None, campaign.cancel_reason]})
     return campaign
@@ -421,13 +406,13 @@ def application_create(
 ) -> Application:
     """An applicant from the roster (`person`, or found by ID number), or added to the roster in the
     village applied for. The automatic eligibility check is recorded at once."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     if campaign_post.campaign_id != campaign.pk:
         raise ValidationError({"campaign_post": _("this post is not offered by this campaign")})
     if submitted_on > timezone.localdate():
         raise ValidationError({"submitted_on": _("the date is in the future")})
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.OPEN, _("applications are accepted only while the campaign is open"))
         if person is None and id_number:
             person = _find_person(id_number)
@@ -461,12 +446,12 @@ def application_create(
 def application_check(*, acting_user: Any, application: Application, passed: bool, reason: str = "") -> Application:
     """The county's verdict on the conditions checked by hand."""
     campaign = application.campaign
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     reason = reason.strip()
     if not passed and not reason:
         raise ValidationError({"reason": _("a fail needs a reason")})
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.SCREENING, _("conditions are checked only during screening"))
         before = [application.manual_passed, application.manual_reason]
         application.manual_passed, application.manual_reason = passed, reason[:500]
@@ -503,7 +488,7 @@ def score_record(*, acting_user: Any, application: Application, written: Any = N
     """A written exam and/or interview score. With an interview ratio, the interview is for those the
     written scores invite, so those come first."""
     campaign = application.campaign
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     errors: dict[str, list[str]] = {}
     values: dict[str, Decimal] = {}
     for field, raw in (("written_score", written), ("interview_score", interview)):
@@ -518,7 +503,7 @@ def score_record(*, acting_user: Any, application: Application, written: Any = N
     if not values:
         raise ValidationError(_("enter a written exam or interview score"))
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.EXAMINING, _("scores are recorded only during the examinations"))
         application.refresh_from_db()
         if not application.eligible_for(campaign):
@@ -582,7 +567,7 @@ def _cell_text(value: Any) -> str:
 def scores_import(*, acting_user: Any, campaign: Campaign, path: Path | str) -> int:
     """Scores from an .xlsx file: a header row, then ID number or application number | written | interview.
     All or nothing: every bad row is reported by its row number and nothing is saved."""
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     rows = _read_score_rows(path)
     if not rows:
         raise ScoreImportRejected([RowError(0, _("The file has headers but no rows to import."))])
@@ -645,7 +630,7 @@ def scores_import(*, acting_user: Any, campaign: Campaign, path: Path | str) -> 
 def objection_record(*, acting_user: Any, application: Application, raised_by: str, content: str,
                      raised_on: date) -> Objection:
     campaign = application.campaign
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     errors: dict[str, list[str]] = {}
     if not raised_by.strip():
         errors.setdefault("raised_by", []).append(_("say who raised the objection"))
@@ -654,7 +639,7 @@ def objection_record(*, acting_user: Any, application: Application, raised_by: s
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.NOTICE, _("objections are recorded during the public notice"))
         assert campaign.notice_start is not None and campaign.notice_end is not None
         if not campaign.notice_start <= raised_on <= campaign.notice_end:
@@ -675,12 +660,12 @@ def objection_resolve(*, acting_user: Any, objection: Objection, upheld: bool, r
     """Upheld: the applicant is withdrawn from the hire list, for the reason given. Dismissed: they stay."""
     application = objection.application
     campaign = application.campaign
-    _require(acting_user, "run_recruitment", campaign.region_id)
+    require_in_scope(acting_user, "run_recruitment", campaign.region_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("give the reason for the decision")})
     with transaction.atomic():
-        _lock(campaign)
+        lock_state(campaign)
         _in_state(campaign, State.NOTICE, _("objections are resolved during the public notice"))
         objection.refresh_from_db()
         if objection.resolution != Objection.Resolution.PENDING:

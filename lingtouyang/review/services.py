@@ -1,5 +1,5 @@
 """Every change to the joint review goes through these functions: validate, save, write the audit
-row, in one transaction. A round's state changes only along TRANSITIONS, checked by `_check_transition` (the one state machine)."""
+row, in one transaction. A round's state changes only along TRANSITIONS, checked by `MACHINE` (the one state machine)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lingtouyang.audit.services import audit_record
-from lingtouyang.core.scope import in_prefix, user_prefix
+from lingtouyang.core.scope import in_prefix
+from lingtouyang.core.workflow import StateMachine, lock_state, require_in_scope
 from lingtouyang.people.models import Person
 from lingtouyang.regions.models import Level, Region
 from lingtouyang.review import engine
@@ -26,30 +28,13 @@ TRANSITIONS = {(State.DRAFT, State.OPEN), (State.OPEN, State.CLOSED)}
 RULE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 MAX_AGE_LIMITS = (18, 100)
 NOTE_LENGTH = 200
+MACHINE = StateMachine(TRANSITIONS, gettext_lazy("a round that is %(state)s cannot become %(to)s"))
 
 
-def _require(acting_user: Any, capability: str, region_code: str) -> None:
-    """The command line (acting_user None) acts everywhere; anyone else needs the capability here."""
-    if acting_user is None:
-        return
-    prefix = user_prefix(acting_user, capability)
-    if prefix is None or not in_prefix(region_code, prefix):
-        raise ValidationError(_("this is outside your jurisdiction"))
 
 
-def _check_transition(review_round: ReviewRound, to: str) -> str:
-    before = review_round.state
-    if (before, to) not in TRANSITIONS:
-        raise ValidationError(_("a round that is %(state)s cannot become %(to)s") % {
-            "state": review_round.get_state_display(), "to": State(to).label})
-    return before
 
 
-def _lock(review_round: ReviewRound) -> ReviewRound:
-    """The round re-read under a row lock, so two requests cannot both move it or add to it."""
-    fresh = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-    review_round.state = fresh.state
-    return review_round
 
 
 # --- departments and rules -------------------------------------------------------------------
@@ -201,7 +186,7 @@ def ruleset_publish(
 def round_create(
     *, acting_user: Any, region: Region, name: str, election_date: date, departments: Iterable[Department],
 ) -> ReviewRound:
-    _require(acting_user, "run_review", region.code)
+    require_in_scope(acting_user, "run_review", region.code)
     departments = list(departments)
     errors: dict[str, list[str]] = {}
     if region.level != Level.COUNTY:
@@ -227,7 +212,7 @@ def round_add_candidates(
     standing_for: str = Candidate.StandingFor.PRINCIPAL,
 ) -> list[Candidate]:
     """All or nothing: one person outside the county or already in the round refuses the lot."""
-    _require(acting_user, "run_review", review_round.region_id)
+    require_in_scope(acting_user, "run_review", review_round.region_id)
     people = list(people)
     if standing_for not in Candidate.StandingFor.values:
         raise ValidationError({"standing_for": _("choose what the candidates stand for")})
@@ -244,7 +229,7 @@ def round_add_candidates(
         names = "、".join(sorted({p.name for p in people if p.pk in already | twice}))
         raise ValidationError({"people": _("already a candidate in this round: %(names)s") % {"names": names}})
     with transaction.atomic():
-        _lock(review_round)
+        lock_state(review_round)
         if review_round.state != State.DRAFT:
             raise ValidationError(_("candidates can only be added while the round is a draft"))
         candidates = Candidate.objects.bulk_create(
@@ -270,10 +255,10 @@ def _automatic_verdicts(review_round: ReviewRound, rule_set: RuleSet) -> list[Ve
 def round_open(*, acting_user: Any, review_round: ReviewRound) -> ReviewRound:
     """Draft → open: the rules in force on the election day are pinned, and data-decidable rules are
     checked at once and recorded as the system's verdicts."""
-    _require(acting_user, "run_review", review_round.region_id)
+    require_in_scope(acting_user, "run_review", review_round.region_id)
     with transaction.atomic():
-        _lock(review_round)
-        before = _check_transition(review_round, State.OPEN)
+        lock_state(review_round)
+        before = MACHINE.check(review_round, State.OPEN)
         if not review_round.candidates.exists():
             raise ValidationError(_("add at least one candidate before opening the round"))
         rule_set = RuleSet.objects.current(review_round.election_date)
@@ -298,11 +283,11 @@ def pending_count(review_round: ReviewRound) -> int:
 
 def round_close(*, acting_user: Any, review_round: ReviewRound, force: bool = False, reason: str = "") -> ReviewRound:
     """Open → closed. With verdicts still pending only when forced, and a forced close says why."""
-    _require(acting_user, "run_review", review_round.region_id)
+    require_in_scope(acting_user, "run_review", review_round.region_id)
     reason = reason.strip()
     with transaction.atomic():
-        _lock(review_round)
-        before = _check_transition(review_round, State.CLOSED)
+        lock_state(review_round)
+        before = MACHINE.check(review_round, State.CLOSED)
         pending = pending_count(review_round)
         if pending and not force:
             raise ValidationError(_("%(n)d verdicts are still pending; close anyway only with a reason")
@@ -327,7 +312,7 @@ def verdict_record(
     """A reviewer's pass or fail for their own department, in their own county, on an open round.
     `department` is for the command line only (demo data); a reviewer's department is their account's."""
     review_round = candidate.round
-    _require(acting_user, "review_verdict", review_round.region_id)
+    require_in_scope(acting_user, "review_verdict", review_round.region_id)
     if acting_user is not None or department is None:
         department = reviewer_department(acting_user)
     if department is None or not review_round.departments.filter(pk=department.pk).exists():
@@ -336,7 +321,7 @@ def verdict_record(
     if not passed and not reason:
         raise ValidationError({"reason": _("a fail needs a reason")})
     with transaction.atomic():
-        _lock(review_round)
+        lock_state(review_round)
         if review_round.state != State.OPEN:
             raise ValidationError(_("verdicts can only be recorded while the round is open"))
         if Verdict.objects.filter(candidate=candidate, department=department).exists():

@@ -106,7 +106,7 @@ def test_the_term_is_the_campaigns_or_the_latest_on_the_roster(recruit) -> None:
 def test_illegal_transitions_are_refused(recruit, start: str, to: str) -> None:
     campaign = recruit.open() if start == "open" else recruit.campaign()
     with pytest.raises(ValidationError) as exc:
-        services._check_transition(campaign, to)
+        services.MACHINE.check(campaign, to)
     assert f"cannot become “{State(to).label}”" in exc.value.messages[0]
 
 
