@@ -512,6 +512,10 @@ ROUTES: dict[str, Rule] = {
     "api:election-detail": Rule("view_elections", api=True, shows=True),
     "api:election-candidate-list": Rule("view_elections", api=True),
     "api:election-candidate-detail": Rule("view_elections", api=True, shows=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in WRITES below.
+    "api:election-results": Rule("view_elections", api=True),
+    "api:election-certify": Rule("view_elections", api=True),
+    "api:election-cancel": Rule("view_elections", api=True),
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.
@@ -527,6 +531,8 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     **{(f"api:appointment-request-{name}", who): 405 for name in ("approve", "reject", "withdraw")
        for who in ("county", "township")},
     ("api:ruleset-publish", "city"): 400,  # an empty body publishes nothing
+    **{(f"api:election-{name}", who): 405 for name in ("results", "certify", "cancel")
+       for who in ("city", "county", "township", "village", "supervisor")},
 }
 
 
@@ -842,6 +848,13 @@ WRITES: dict[str, Write] = {
         "post", reverse("elections:certify", args=[w.election(_out(w, who)).pk]), {})),
     "page: cancel an election out of scope": Write(False, EL, 404, lambda w, who: (
         "post", reverse("elections:cancel", args=[w.election(_out(w, who)).pk]), {"reason": "x"})),
+    "api: record results out of scope": Write(True, EL, 404, lambda w, who: (
+        "post", reverse("api:election-results", args=[w.election(_out(w, who)).pk]), {
+            "electorate": 90, "ballots_cast": 80, "votes": {}})),
+    "api: certify an election out of scope": Write(True, frozenset({"county"}), 404, lambda w, who: (
+        "post", reverse("api:election-certify", args=[w.election(_out(w, who)).pk]), {})),
+    "api: cancel an election out of scope": Write(True, EL, 404, lambda w, who: (
+        "post", reverse("api:election-cancel", args=[w.election(_out(w, who)).pk]), {"reason": "x"})),
     "api: plan an election out of scope": Write(True, EL, 400, lambda w, who: (
         "post", reverse("api:election-list"), {"region": _out(w, who), "kind": "party", "election_date": "2026-03-15"})),
     "api: add a candidate to an election out of scope": Write(True, EL, 404, lambda w, who: (

@@ -5,7 +5,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -59,6 +60,22 @@ class ElectionInput(serializers.Serializer):
                                   help_text="seats by post, beside the policy's defaults")
 
 
+class ResultsInput(serializers.Serializer):
+    electorate = serializers.IntegerField(min_value=0)
+    ballots_cast = serializers.IntegerField(min_value=0)
+    votes = serializers.DictField(child=serializers.IntegerField(min_value=0),
+                                  help_text="votes by candidate id, for every candidate of the election")
+
+    def validate_votes(self, value: dict[str, int]) -> dict[int, int]:
+        if not all(key.isascii() and key.isdigit() and int(key) < 2**63 for key in value):
+            raise serializers.ValidationError(_("candidates are given by their numeric id"))
+        return {int(key): votes for key, votes in value.items()}
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
 class ElectionCandidateInput(serializers.Serializer):
     election = serializers.IntegerField()
     person = serializers.IntegerField()
@@ -105,6 +122,39 @@ class ElectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise serializers.ValidationError({"region": [_("no such village or community")]})
         election = _call(services.election_create, acting_user=request.user, region=region, **values)
         return Response(ElectionSerializer(election).data, status=status.HTTP_201_CREATED)
+
+
+    @extend_schema(request=ResultsInput, responses={200: ElectionSerializer})
+    @action(detail=True, methods=["post"])
+    def results(self, request: Request, pk: Any = None) -> Response:
+        """Record (or, until certified, correct) the electorate, the ballots cast and every candidate's votes."""
+        election = self.get_object()
+        data = ResultsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        election = _call(services.results_record, acting_user=request.user, election=election, **data.validated_data)
+        return Response(ElectionSerializer(election).data)
+
+    @extend_schema(request=None, responses={200: ElectionSerializer})
+    @action(detail=True, methods=["post"])
+    def certify(self, request: Request, pk: Any = None) -> Response:
+        """The county certifies a valid election: the winners' posts for the new term are made."""
+        if not request.user.has_capability("certify_elections"):
+            raise PermissionDenied(_("only the county organisation department certifies elections"))
+        election = self.get_object()
+        _call(services.election_certify, acting_user=request.user, election=election)
+        election.refresh_from_db()
+        return Response(ElectionSerializer(election).data)
+
+    @extend_schema(request=CancelInput, responses={200: ElectionSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        """Cancel an election not yet certified, saying why."""
+        election = self.get_object()
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        election = _call(services.election_cancel, acting_user=request.user, election=election,
+                         reason=data.validated_data["reason"])
+        return Response(ElectionSerializer(election).data)
 
 
 @extend_schema(parameters=[OpenApiParameter("election", int, description="one election's candidates")])

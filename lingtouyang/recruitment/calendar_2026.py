@@ -1,4 +1,4 @@
-"""China's 2026 public-holiday arrangement, as data. Source: 国务院办公厅关于2026年部分节假日安排的通知
+"""China's 2026 public-holiday arrangement, as data. Source: 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)
 (the State Council General Office's notice on the 2026 holidays). Loaded by a data migration; the days are
 ordinary CalendarDay rows afterwards, which administrators correct or extend on the calendar page."""
 

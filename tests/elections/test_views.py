@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lingtouyang.audit.models import AuditEvent
+from lingtouyang.elections import services
 from lingtouyang.elections.models import Election, ElectionCandidate
 from lingtouyang.people.models import Appointment
 from tests import factories as f
@@ -201,6 +202,47 @@ def test_the_api_plans_an_election_adds_candidates_and_shows_the_outcome(world: 
     village = api("village")
     assert village.get(reverse("api:election-detail", args=[election_id])).status_code == 200
     assert village.post(reverse("api:election-list"), {}, content_type="application/json").status_code == 403
+
+
+def test_the_api_records_results_and_the_county_certifies(world: World) -> None:
+    township, county = api("township"), api("county")
+    election = world.election(kind="party")
+    secretary = services.candidate_add(acting_user=world.users["township"], election=election, person=world.tanba[0],
+                                       post="party_secretary")
+    results = reverse("api:election-results", args=[election.pk])
+    before = state()
+    for bad in ({"electorate": 50, "ballots_cast": 60, "votes": {str(secretary.pk): 40}},  # more ballots than voters
+                {"electorate": 50, "ballots_cast": 40, "votes": {str(secretary.pk): 45}},  # more votes than ballots
+                {"electorate": 50, "ballots_cast": 40, "votes": {"abc": 1}}):
+        response = township.post(results, bad, content_type="application/json")
+        assert response.status_code == 400, (bad, response.content)
+        assert state() == before
+    response = township.post(results, {"electorate": 50, "ballots_cast": 40, "votes": {str(secretary.pk): 35}},
+                             content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["state"], response.json()["ballots_cast"]) == ("held", 40)
+    certify = reverse("api:election-certify", args=[election.pk])
+    assert township.post(certify, {}, content_type="application/json").status_code == 403
+    assert Election.objects.get(pk=election.pk).state == "held"
+    response = county.post(certify, {}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "certified"
+    made = Appointment.objects.get(person=world.tanba[0], post="party_secretary", term=election.term)
+    assert (made.region_id, made.start_date, made.end_date) == (f.TANBA, election.election_date, None)
+    # A certified election is final: it cannot be cancelled, and nothing changes.
+    before = state()
+    response = county.post(reverse("api:election-cancel", args=[election.pk]), {"reason": "重选"},
+                           content_type="application/json")
+    assert response.status_code == 400 and state() == before
+
+
+def test_the_api_cancels_a_planned_election_with_a_reason(world: World) -> None:
+    election = world.election()
+    cancel = reverse("api:election-cancel", args=[election.pk])
+    assert api("township").post(cancel, {}, content_type="application/json").status_code == 400
+    response = api("township").post(cancel, {"reason": "选举日期调整"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["state"] == "cancelled"
+    assert Election.objects.get(pk=election.pk).cancel_reason == "选举日期调整"
 
 
 def test_the_api_is_in_the_schema(world: World) -> None:
