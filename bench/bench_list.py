@@ -113,6 +113,21 @@ def build_national(env: dict[str, str]) -> float | None:
     return time.perf_counter() - started
 
 
+def use_national() -> None:
+    """Builds the national data set if needed, then points this process's Django at it."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATABASE_URL=NATIONAL_URL, LINGTOUYANG_VAR=env.get("LINGTOUYANG_VAR", str(OUT / "var")))
+    OUT.mkdir(parents=True, exist_ok=True)
+    built = build_national(env)
+    if built is not None:
+        print(f"national build: {built:.0f}s")
+    os.environ.update(DATABASE_URL=NATIONAL_URL, LINGTOUYANG_VAR=env["LINGTOUYANG_VAR"],
+                      DJANGO_SETTINGS_MODULE="lingtouyang.settings")
+    import django
+
+    django.setup()
+
+
 # Measuring ----------------------------------------------------------------------------------
 
 def median_ms(call: Callable[[], object], runs: int) -> float:
@@ -160,18 +175,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="requests per page; the median counts")
     args = parser.parse_args()
 
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(DATABASE_URL=NATIONAL_URL, LINGTOUYANG_VAR=env.get("LINGTOUYANG_VAR", str(OUT / "var")))
-    OUT.mkdir(parents=True, exist_ok=True)
-    built = build_national(env)
-    if built is not None:
-        print(f"national build: {built:.0f}s")
-
-    os.environ.update(DATABASE_URL=NATIONAL_URL, LINGTOUYANG_VAR=env["LINGTOUYANG_VAR"],
-                      DJANGO_SETTINGS_MODULE="lingtouyang.settings")
-    import django
-
-    django.setup()
+    use_national()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

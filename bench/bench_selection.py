@@ -14,7 +14,6 @@ implementation must at least pay the database.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_list import NATIONAL_URL, OUT, build_national  # noqa: E402
+from bench_list import NATIONAL_URL, use_national  # noqa: E402
 
 TWO_COMMITTEES = ("party_secretary", "party_deputy", "fulltime_deputy", "party_member", "village_director",
                   "village_deputy", "village_member", "community_director", "community_deputy", "community_member")
@@ -99,18 +98,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each, after one warm-up; the median counts")
     args = parser.parse_args()
 
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(DATABASE_URL=NATIONAL_URL, LINGTOUYANG_VAR=env.get("LINGTOUYANG_VAR", str(OUT / "var")))
-    OUT.mkdir(parents=True, exist_ok=True)
-    built = build_national(env)
-    if built is not None:
-        print(f"national build: {built:.0f}s")
-
-    os.environ.update(DATABASE_URL=NATIONAL_URL, LINGTOUYANG_VAR=env["LINGTOUYANG_VAR"],
-                      DJANGO_SETTINGS_MODULE="lingtouyang.settings")
-    import django
-
-    django.setup()
+    use_national()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
