@@ -238,12 +238,12 @@ def floor_roster_copy(path: Path, url: str) -> int:
             number = row[c_id]
             people.append((pk, row[c_region], row[c_name], row[c_name], row[c_name][:1],
                            "1" if row[c_gender] == "男" else "2", "01", row[c_born], number.encode(), number,
-                           number, "01", "30", row[c_phone], "other", "[]", now, now))
+                           number, "01", "30", row[c_phone], "other", now, now))
             for _post in row[c_posts].split("、"):
                 appointments.append((pk, row[c_region], "village_member", 2021, now.date(), "", now, now))
         with cur.copy("COPY people_person (id, region_id, name, name_pinyin, name_initials, gender, ethnicity, "
                       "birth_date, id_cipher, id_index, id_masked, political_status, education, phone, source, "
-                      "talent_tags, created_at, updated_at) FROM STDIN") as copy:
+                      "created_at, updated_at) FROM STDIN") as copy:
             for person in people:
                 copy.write_row(person)
         with cur.copy("COPY people_appointment (person_id, region_id, post, term, start_date, end_reason, "

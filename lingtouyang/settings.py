@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "lingtouyang.elections",
     "lingtouyang.recruitment",
     "lingtouyang.appointments",
+    "lingtouyang.training",
+    "lingtouyang.secondments",
+    "lingtouyang.socialwork",
     "lingtouyang.api",
 ]
 

@@ -516,6 +516,12 @@ ROUTES: dict[str, Rule] = {
     "api:election-results": Rule("view_elections", api=True),
     "api:election-certify": Rule("view_elections", api=True),
     "api:election-cancel": Rule("view_elections", api=True),
+    # --- training: planning ---
+    "training:home": Rule("view_training"),
+    # --- training: attendance ---
+    "training:mine": Rule(None),
+    # --- training: coverage ---
+    # --- secondments and social-work certification ---
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.

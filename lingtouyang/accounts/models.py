@@ -24,6 +24,11 @@ class User(AbstractUser):
         Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     department = models.CharField(_("department"), max_length=50, blank=True)
+    # The roster entry of a cadre who logs in: what they check in as and whose record "my training" shows.
+    person = models.OneToOneField(
+        "people.Person", verbose_name=_("roster entry"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="account",
+    )
 
     objects = UserManager()
 

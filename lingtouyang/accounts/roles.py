@@ -41,11 +41,22 @@ _SELECTION_READ = {"view_elections"}
 _COUNTY_SELECTION = {"view_recruitment", "run_recruitment", "manage_elections", "certify_elections",
                      "request_appointment", "approve_appointment"}
 
+# Training (训): everyone who reads the roster reads the training records of their region (and the
+# city's bases and programmes); the city keeps the catalogue (bases, programmes, certification subsidy
+# policy); a county schedules sessions, enrols, runs secondments and the social-work exam registrations;
+# an officer at a session marks attendance; a cadre checks in and rates sessions as themselves.
+_TRAINING_READ = {"view_training"}
+_COUNTY_TRAINING = {"run_training", "mark_attendance", "manage_secondments", "manage_certification",
+                    "manage_subsidy_policy"}
+
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CITY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | {"manage_rules", "view_recruitment"}),
-    Role.COUNTY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | _COUNTY_SELECTION | {"run_review"}),
-    Role.TOWNSHIP_OFFICER: frozenset(_ROSTER_WRITE | _SELECTION_READ | {"manage_elections", "request_appointment"}),
-    Role.VILLAGE_CADRE: frozenset(_ROSTER_READ | _SELECTION_READ),
-    Role.SUPERVISOR: frozenset(_ROSTER_READ | _SELECTION_READ),
+    Role.CITY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | _TRAINING_READ | _COUNTY_TRAINING
+                               | {"manage_rules", "view_recruitment", "manage_training_catalogue"}),
+    Role.COUNTY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | _COUNTY_SELECTION | _TRAINING_READ
+                                 | _COUNTY_TRAINING | {"run_review"}),
+    Role.TOWNSHIP_OFFICER: frozenset(_ROSTER_WRITE | _SELECTION_READ | _TRAINING_READ
+                                     | {"manage_elections", "request_appointment", "mark_attendance"}),
+    Role.VILLAGE_CADRE: frozenset(_ROSTER_READ | _SELECTION_READ | _TRAINING_READ | {"check_in"}),
+    Role.SUPERVISOR: frozenset(_ROSTER_READ | _SELECTION_READ | _TRAINING_READ),
     Role.DEPT_REVIEWER: frozenset({"view_regions", "view_rules", "review_verdict"}),
 }

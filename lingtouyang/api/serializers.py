@@ -38,7 +38,7 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "gender", "ethnicity", "birth_date", "id_number", "political_status", "education",
-                  "region", "region_name", "phone", "source", "talent_tags"]
+                  "region", "region_name", "phone", "source"]
         read_only_fields = fields
 
 

@@ -21,4 +21,6 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
         "perms_elections": user.has_capability("view_elections"),
         "perms_recruitment": user.has_capability("view_recruitment"),
         "perms_request_appointment": user.has_capability("request_appointment"),
+        "perms_training": user.has_capability("view_training"),
+        "perms_check_in": user.has_capability("check_in") and user.person_id is not None,
     }

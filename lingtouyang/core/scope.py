@@ -33,6 +33,11 @@ def in_prefix(code: str, prefix: str) -> bool:
     return code.startswith(prefix)
 
 
+def ancestor_codes(prefix: str) -> list[str]:
+    """The full codes of the regions above a prefix's own (for 510521102: 510000…, 510500…, 510521…)."""
+    return [prefix[:n].ljust(CODE_LENGTH, "0") for n in PREFIX_LENGTHS.values() if n < len(prefix)]
+
+
 def user_prefix(user: Any, capability: str) -> str | None:
     """The code prefix the user may act on with this capability; None means nothing at all."""
     if not getattr(user, "is_authenticated", False):
@@ -57,11 +62,27 @@ class ScopedQuerySet(models.QuerySet):
         low, high = code_bounds(prefix)
         return self.filter(**{f"{self.region_field}__gte": low, f"{self.region_field}__lte": high})
 
+    def within_or_above(self, prefix: str) -> Self:
+        """Rows in the prefix and rows of the regions above it: what a region shares with those below
+        (the city's training bases, a county's sessions seen from a township)."""
+        if not prefix:
+            return self
+        low, high = code_bounds(prefix)
+        return self.filter(models.Q(**{f"{self.region_field}__gte": low, f"{self.region_field}__lte": high})
+                           | models.Q(**{f"{self.region_field}__in": ancestor_codes(prefix)}))
+
     def visible_to(self, user: User | Any, capability: str | None = None) -> Self:
         prefix = user_prefix(user, capability or self.scope_capability)
         if prefix is None:
             return self.none()
         return self.within(prefix)
+
+    def shared_with(self, user: User | Any, capability: str | None = None) -> Self:
+        """visible_to, plus the rows of the regions above the user's (see within_or_above)."""
+        prefix = user_prefix(user, capability or self.scope_capability)
+        if prefix is None:
+            return self.none()
+        return self.within_or_above(prefix)
 
 
 def get_visible_or_404(queryset: ScopedQuerySet, user: Any, capability: str | None = None, **lookup: Any) -> Any:

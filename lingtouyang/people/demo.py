@@ -279,7 +279,7 @@ def generate(villages: Iterable[Sequence[str]], progress: Callable[[int, int], N
         nonlocal total_people, total_appointments
         with transaction.atomic():
             ids = allocate_ids(Person, len(batch))
-            insert_rows(Person, PERSON_BULK_FIELDS, ((pk, *p, "[]", now, now) for pk, (p, _a) in zip(ids, batch, strict=True)))
+            insert_rows(Person, PERSON_BULK_FIELDS, ((pk, *p, now, now) for pk, (p, _a) in zip(ids, batch, strict=True)))
             rows = [(pk, *a, now, now) for pk, (_p, posts) in zip(ids, batch, strict=True) for a in posts]
             insert_rows(Appointment, APPOINTMENT_FIELDS, rows)
         total_people += len(batch)

@@ -460,7 +460,7 @@ class RosterImporter:
         region, name, gender, ethnicity, born, number, political, education, phone, source = r.person
         full, initials = name_keys(name)
         return (pk, region, name, full, initials, gender, ethnicity, born, crypto.encrypt(number), r.index, mask(number),
-                political, education, phone, source, "[]", self.now, self.now)
+                political, education, phone, source, self.now, self.now)
 
     def write(self) -> None:
         now = self.now

@@ -52,7 +52,6 @@ class Person(models.Model):
     education = models.CharField(_("education"), max_length=2, choices=EDUCATION_CHOICES)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OTHER)
-    talent_tags = models.JSONField(_("talent tags"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,7 +83,7 @@ class Person(models.Model):
 # The columns batch writers (import, demo data) fill, in the order their row tuples follow.
 PERSON_BULK_FIELDS = ["id", "region_id", "name", "name_pinyin", "name_initials", "gender", "ethnicity", "birth_date",
                       "id_cipher", "id_index", "id_masked", "political_status", "education", "phone", "source",
-                      "talent_tags", "created_at", "updated_at"]
+                      "created_at", "updated_at"]
 
 
 class AppointmentQuerySet(ScopedQuerySet):

@@ -82,7 +82,7 @@ def demo_reserves(prefix: str = "5105") -> int:
     with transaction.atomic():
         person_ids = allocate_ids(Person, len(people))
         insert_rows(Person, PERSON_BULK_FIELDS,
-                    ((pk, *p, "[]", now, now) for pk, p in zip(person_ids, people, strict=True)))
+                    ((pk, *p, now, now) for pk, p in zip(person_ids, people, strict=True)))
         reserve_ids = allocate_ids(Reserve, len(reserves))
         insert_rows(Reserve, RESERVE_FIELDS, (
             (rid, pid, code, source, _json(posts), added, Reserve.Status.ACTIVE, "", now)

@@ -1,0 +1,16 @@
+"""Training pages: planning (placeholder until written)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from lingtouyang.core.web import require_capability
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    require_capability(request, "view_training")
+    return HttpResponse("training")
+
+
+urlpatterns = [path("", home, name="home")]

@@ -1,0 +1,3 @@
+"""Training pages (placeholder until written)."""
+
+urlpatterns: list = []
