@@ -263,6 +263,9 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["enrolment", "sitting"], name="training_attendance_once")]
         indexes = [models.Index(fields=["sitting", "enrolment"], name="training_attendance_sitting")]
 
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} @ {self.sitting_id}"
+
 
 class Evaluation(models.Model):
     """A trainee's rating of a session they attended, once: 1–5 overall, with an optional comment."""
@@ -278,6 +281,9 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluations")
         constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5),
                                               name="training_evaluation_score")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.score}"
 
 
 class PersonTag(models.Model):
@@ -295,3 +301,6 @@ class PersonTag(models.Model):
         verbose_name_plural = _("talent tags")
         constraints = [models.UniqueConstraint(fields=["person", "tag"], name="training_person_tag_once")]
         indexes = [models.Index(fields=["tag", "person"], name="training_tag_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.tag}"
