@@ -521,7 +521,10 @@ ROUTES: dict[str, Rule] = {
     # --- training: attendance ---
     "training:mine": Rule(None),
     # --- training: coverage ---
+    "training:coverage": Rule("view_training"),
     # --- secondments and social-work certification ---
+    "secondments:list": Rule("view_training"),
+    "socialwork:list": Rule("view_training"),
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.

@@ -1,2 +1,6 @@
+from django.urls import path
+
+from lingtouyang.secondments import views
+
 app_name = "secondments"
-urlpatterns: list = []
+urlpatterns = [path("", views.list_view, name="list")]

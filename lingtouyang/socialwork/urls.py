@@ -1,2 +1,6 @@
+from django.urls import path
+
+from lingtouyang.socialwork import views
+
 app_name = "socialwork"
-urlpatterns: list = []
+urlpatterns = [path("", views.list_view, name="list")]
