@@ -90,3 +90,59 @@ class ElectionCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.post}"
+
+
+class VillageTermFigures(models.Model):
+    """The term report's counts for one village and term, kept so that a report over a province or the
+    country sums one row per village instead of reading every person. Derived data: never edited, only
+    rebuilt by `figures.refresh`, for the villages the database has marked stale (StaleVillage) since."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
+    term = models.PositiveSmallIntegerField()
+    # The village's own term before this one (None: none on the roster); new secretaries are counted
+    # against it.
+    previous_term = models.PositiveSmallIntegerField(null=True)
+    members = models.IntegerField()
+    age_sum = models.IntegerField()
+    young = models.IntegerField()
+    women = models.IntegerField()
+    college = models.IntegerField()
+    age_1 = models.IntegerField()  # the bands of report.AGE_BANDS, in order
+    age_2 = models.IntegerField()
+    age_3 = models.IntegerField()
+    age_4 = models.IntegerField()
+    age_5 = models.IntegerField()
+    edu_10 = models.IntegerField()  # people.codes.EDUCATION_CHOICES, by code
+    edu_20 = models.IntegerField()
+    edu_30 = models.IntegerField()
+    edu_40 = models.IntegerField()
+    edu_60 = models.IntegerField()
+    edu_70 = models.IntegerField()
+    edu_80 = models.IntegerField()
+    src_migrant_worker = models.IntegerField()  # people.codes.Source, by value
+    src_veteran = models.IntegerField()
+    src_wealth_creator = models.IntegerField()
+    src_graduate = models.IntegerField()
+    src_entrepreneur = models.IntegerField()
+    src_other = models.IntegerField()
+    has_secretary = models.IntegerField()  # 1 if the village has a party secretary this term
+    dual = models.IntegerField()  # 1 if that secretary is also the committee director (一肩挑)
+    new_secretaries = models.IntegerField()
+    new_migrant = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "term"], name="elections_villageterm_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.term}"
+
+
+class StaleVillage(models.Model):
+    """A village whose roster changed since its VillageTermFigures were built. Written by database
+    triggers on the people and appointments (see migration 0002), so that no writer can forget it."""
+
+    region_id = models.CharField(max_length=12, unique=True)
+
+    def __str__(self) -> str:
+        return self.region_id
