@@ -58,6 +58,10 @@ _YMD = {
 _FENCE = {"postgresql": "OFFSET 0", "sqlite": "LIMIT -1 OFFSET 0"}
 
 
+# Rebuilt rows past which the figures' planner statistics are renewed at once (rather than by autovacuum).
+ANALYZE_AFTER = 10_000
+
+
 def _placeholders(values: Any) -> str:
     return ", ".join(["%s"] * len(values))
 
@@ -153,7 +157,11 @@ def refresh(prefix: str = "") -> bool:
         cursor.execute(f"DELETE FROM {figures} WHERE region_id IN "  # noqa: S608
                        f"(SELECT region_id FROM {stale} WHERE region_id BETWEEN %s AND %s)", [low, high])
         cursor.execute(sql, params)
+        rebuilt = cursor.rowcount
         cursor.execute(f"DELETE FROM {stale} WHERE region_id BETWEEN %s AND %s", [low, high])  # noqa: S608
+        if connection.vendor == "postgresql" and rebuilt > ANALYZE_AFTER:
+            # New statistics after a large rebuild: without them the sums are planned for a few rows.
+            cursor.execute(f"ANALYZE {figures}")
     return True
 
 
