@@ -96,3 +96,10 @@ def log_in(page: Any, username: str, password: str = factories.PASSWORD) -> None
     page.fill("#id_password", password)
     page.click(".login button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def nav_click(page: Any, href: str) -> None:
+    """Follows a main-menu link as a user would: on a phone the menu is folded behind its button first."""
+    if not page.locator(".main-nav").is_visible():
+        page.locator("label.nav-button").click()
+    page.click(f".main-nav a[href='{href}']")

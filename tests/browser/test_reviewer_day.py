@@ -22,7 +22,7 @@ from lingtouyang.accounts.roles import Role
 from lingtouyang.review import seed, services
 from lingtouyang.review.models import Department, ReviewRound, Rule, RuleSet, Verdict
 from tests import factories
-from tests.browser.conftest import log_in, new_page
+from tests.browser.conftest import log_in, nav_click, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -129,7 +129,7 @@ def test_a_department_reviewers_day(browser, server, world) -> None:  # noqa: AN
     page = new_page(browser, server, viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         log_in(page, "luxian-police")
-        page.click(".main-nav a[href='/review/queue/']")
+        nav_click(page, "/review/queue/")
         page.wait_for_url("**/review/queue/")
         _shot(page, "02-reviewer-queue")
         _fits(page)
@@ -176,7 +176,7 @@ def test_a_department_reviewers_day(browser, server, world) -> None:  # noqa: AN
         _fits(page)
 
         # The rules the verdicts are given under: readable on the phone, not editable.
-        page.click(".main-nav a[href='/review/rules/']")
+        nav_click(page, "/review/rules/")
         page.wait_for_selector("#rules")
         assert page.locator("#rules tbody tr").count() == RuleSet.objects.get(version=1).rules.count()
         assert page.locator("#new-version").count() == 0
