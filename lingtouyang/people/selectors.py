@@ -21,14 +21,17 @@ from lingtouyang.people.codes import (
 )
 from lingtouyang.people.models import Appointment, Person
 from lingtouyang.regions.models import Region
+from lingtouyang.training.models import PersonTag
 
 AGE_BANDS = [(None, 35), (36, 45), (46, 55), (56, 60), (61, None)]
 
 
-def person_list(user: Any, *, q: str = "", region: str = "") -> QuerySet[Person]:
+def person_list(user: Any, *, q: str = "", region: str = "", tag: str = "") -> QuerySet[Person]:
     qs = Person.objects.visible_to(user).select_related("region")
     if region:
         qs = qs.within(region)
+    if tag:  # a talent tag earned in training
+        qs = qs.filter(Exists(PersonTag.objects.filter(person=OuterRef("pk"), tag=tag)))
     return qs.search(q).order_by("region_id", "id")
 
 

@@ -17,6 +17,7 @@ from lingtouyang.people.exporter import export_people_response
 from lingtouyang.people.forms import AppointmentForm, PersonForm
 from lingtouyang.people.models import Appointment, Person
 from lingtouyang.people.selectors import person_list
+from lingtouyang.training.models import TalentTag
 
 
 @login_required
@@ -26,9 +27,12 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
     if region is None:
         messages.error(request, _("A region code has up to 12 digits."))
         region = ""
-    page = page_of(person_list(request.user, q=q, region=region), request)
+    tag = request.GET.get("tag", "")
+    tag = tag if tag in TalentTag.values else ""
+    page = page_of(person_list(request.user, q=q, region=region, tag=tag), request)
     template = "people/_rows.html" if request.headers.get("HX-Request") else "people/list.html"
-    return render(request, template, {"page": page, "q": q, "region": region})
+    return render(request, template, {"page": page, "q": q, "region": region, "tag": tag,
+                                      "tag_choices": TalentTag.choices})
 
 
 @login_required
@@ -46,8 +50,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_visible_or_404(Person.objects.select_related("region"), request.user, id=person_id)
     appointments = list(person.appointments.select_related("region").order_by("-start_date", "id"))
     history = person_history(request.user, person, appointments)
+    talent_tags = list(person.talent_tags.order_by("earned_on", "tag"))
     return render(request, "people/detail.html", {"person": person, "appointments": appointments,
-                                                  "history": history})
+                                                  "history": history, "talent_tags": talent_tags})
 
 
 @login_required
