@@ -28,6 +28,7 @@ from lingtouyang.core.scope import in_prefix, user_prefix
 from lingtouyang.core.workflow import StateMachine, lock_state, require_in_scope
 from lingtouyang.people.models import Person
 from lingtouyang.regions.models import Region
+from lingtouyang.training import attendance
 from lingtouyang.training.models import (
     Audience,
     BaseKind,
@@ -342,6 +343,8 @@ def sitting_add(*, acting_user: Any, session: Session, starts_at: datetime, ends
             raise ValidationError({"starts_at": _("this sitting overlaps another of the session")})
         sitting = Sitting.objects.create(session=session, starts_at=starts_at, ends_at=ends_at, hours=hours,
                                          subject=subject.strip(), teacher=teacher.strip())
+        # More hours to attend: a completion reached before may no longer be one.
+        attendance.refresh_completion(session.enrolments.values_list("id", flat=True))
         audit_record("training.sitting_add", obj=session, region_code=session.region_id, user=acting_user,
                      changes={"sitting": [None, [str(starts_at), str(ends_at), str(hours), sitting.subject]]})
     return sitting
@@ -359,6 +362,8 @@ def sitting_remove(*, acting_user: Any, sitting: Sitting) -> None:
                      changes={"sitting": [[str(sitting.starts_at), str(sitting.ends_at), str(sitting.hours),
                                            sitting.subject], None]})
         sitting.delete()
+        # Fewer hours to attend: some may have completed now.
+        attendance.refresh_completion(session.enrolments.values_list("id", flat=True))
 
 
 # --- enrolment -----------------------------------------------------------------------------------
