@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres browser-deps lint messages bench-import bench-list bench-selection clean
+.PHONY: install demo test test-sqlite test-postgres browser-deps lint messages bench-import bench-list bench-selection bench-training clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench-list: install
 
 bench-selection: install
 	$(BIN)/python bench/bench_selection.py
+
+bench-training: install
+	$(BIN)/python bench/bench_training.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

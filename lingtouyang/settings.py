@@ -201,6 +201,8 @@ SPECTACULAR_SETTINGS = {
 # Largest roster file accepted, in data rows; beyond this the file is refused before any work.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Training policy: a cadre still untrained this many days after taking up their post is overdue.
+LINGTOUYANG_TRAINING_DEADLINE_DAYS = envint("LINGTOUYANG_TRAINING_DEADLINE_DAYS", 180)
 # "subprocess": the web starts `lingtouyang run-import JOB` and the page polls its progress.
 # "inline": the request itself runs the import (tests).
 IMPORT_RUNNER = envstr("IMPORT_RUNNER", "subprocess")

@@ -189,6 +189,46 @@ class World:
         assert Campaign.objects.get(pk=campaign.pk).state == "notice"
         return application
 
+    def training_enrolment(self, code: str) -> Any:
+        """The village's person enrolled in a session run by its county, with one four-hour sitting open now,
+        marked present there (so completed); made on first use."""
+        from lingtouyang.training import attendance
+        from lingtouyang.training.models import Enrolment, Session
+        from tests.training.attendance_helpers import enrol, make_programme, make_session, make_sitting
+
+        person = self.people[code]
+        county, title = code[:6] + "000000", f"考勤测试{code[:6]}"
+        found = Enrolment.objects.filter(person=person, session__title=title).select_related("session").first()
+        if found is not None:
+            return found
+        session = Session.objects.filter(region_id=county, title=title).first() or make_session(
+            region=county, programme=make_programme(threshold=50), title=title)
+        sitting = session.sittings.first() or make_sitting(session)
+        enrolment = enrol(session, person)
+        attendance.attendance_mark(acting_user=None, sitting=sitting, present=[enrolment.pk], absent=[])
+        return Enrolment.objects.select_related("session").get(pk=enrolment.pk)
+
+    def secondment(self, code: str) -> Any:
+        """The village's person seconded to a Shanghai host in 2025; made on first use."""
+        from lingtouyang.secondments import services as secondment_services
+        from lingtouyang.secondments.models import Secondment
+
+        person = self.people[code]
+        found = Secondment.objects.filter(person=person).first()
+        return found or secondment_services.secondment_create(
+            acting_user=None, person=person, host_place="上海市", host_organisation=f"挂职测试单位{code}",
+            start_date=date(2025, 3, 1), end_date=date(2025, 8, 31))
+
+    def socialwork_registration(self, code: str) -> Any:
+        """The village's person registered for the 2024 assistant social-work exam; made on first use."""
+        from lingtouyang.socialwork import services as socialwork_services
+        from lingtouyang.socialwork.models import Registration
+
+        person = self.people[code]
+        found = Registration.objects.filter(person=person).first()
+        return found or socialwork_services.registration_create(acting_user=None, person=person, exam_year=2024,
+                                                                level="assistant")
+
     def forbidden(self, who: str) -> list[str]:
         """What must never show for this account: out-of-scope people, villages and accounts."""
         prefix = PREFIX.get(who)
@@ -351,6 +391,100 @@ def _appointment_request_values(w: World, who: str, route: Route) -> Values:
     return Values(inside.pk, [(out.pk, [out.person.name, out.reason])], [inside.person.name])
 
 
+def _secondment_values(w: World, who: str, route: Route) -> Values:
+    inside, out = w.secondment(f.TANBA), w.secondment(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.person.name, out.host_organisation])], [inside.person.name])
+
+
+def _socialwork_registration_values(w: World, who: str, route: Route) -> Values:
+    inside = w.socialwork_registration(f.TANBA)
+    out = w.socialwork_registration(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
+def _training_sitting_values(w: World, who: str, route: Route) -> Values:
+    """A sitting of 泸县's session; one of the nearest outside county's (a county's sessions are shared with
+    its townships, so for a township that is another county's)."""
+    inside = w.training_enrolment(f.TANBA).session
+    out = w.training_enrolment(f.OUTSIDE_VILLAGE if who == "city" else f.GULIN_VILLAGE).session
+    return Values(inside.sittings.get().pk, [(out.sittings.get().pk, [out.title])], [inside.title])
+
+
+def _check_in_token_values(w: World, who: str, route: Route) -> Values:
+    from lingtouyang.training.tokens import make_token
+
+    return Values(make_token(w.training_enrolment(f.TANBA).session.sittings.get()), [], scoped=False)
+
+
+# --- training: planning ---
+def _training_catalogue(code: str) -> tuple[Any, Any]:
+    """A base and a programme located in the region `code` (the city's are shared with everyone in it)."""
+    from decimal import Decimal
+
+    from lingtouyang.training import services as training_services
+    from lingtouyang.training.models import Programme, TrainingBase
+
+    region = Region.objects.get(code=code)
+    base = TrainingBase.objects.filter(region=region).first() or training_services.base_create(
+        acting_user=None, region=region, name=f"矩阵基地{code}", host=f"矩阵承办{code}", capacity=50)
+    programme = Programme.objects.filter(region=region).first() or training_services.programme_create(
+        acting_user=None, region=region, title=f"矩阵项目{code}", topic="governance", form="lecture",
+        hours=Decimal(8), audience="all_cadres")
+    return base, programme
+
+
+def _training_session(w: World, code: str) -> Any:
+    """A session run by `code` (泸县 inside; the nearest outside village otherwise). 泸县's has every
+    person of the world enrolled, so that its page must hide those out of the viewer's scope."""
+    from lingtouyang.training import services as training_services
+    from lingtouyang.training.models import Session
+
+    found = Session.objects.filter(title=f"矩阵培训班{code}").first()
+    if found is not None:
+        return found
+    base, programme = _training_catalogue(f.CITY)
+    session = training_services.session_create(
+        acting_user=None, region=Region.objects.get(code=code), programme=programme, base=base,
+        title=f"矩阵培训班{code}", start_date=date(2026, 6, 1), end_date=date(2026, 6, 2), capacity=20)
+    if code == "510521000000":
+        training_services.enrolment_confirm(acting_user=None, session=session,
+                                            person_ids=[p.pk for p in w.people.values()])
+    return session
+
+
+def _training_control_session(w: World) -> Any:
+    """A 泸县 session with nobody enrolled, on days no other session of the world overlaps."""
+    from lingtouyang.training import services as training_services
+    from lingtouyang.training.models import Session
+
+    base, programme = _training_catalogue(f.CITY)
+    return Session.objects.filter(title="矩阵对照班").first() or training_services.session_create(
+        acting_user=None, region=Region.objects.get(code="510521000000"), programme=programme, base=base,
+        title="矩阵对照班", start_date=date(2026, 7, 1), end_date=date(2026, 7, 2), capacity=20)
+
+
+def _training_base_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _training_catalogue(f.CITY)[0], _training_catalogue(_out(w, who))[0]
+    return Values(inside.pk, [(out.pk, [out.name])], [inside.name])
+
+
+def _training_programme_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _training_catalogue(f.CITY)[1], _training_catalogue(_out(w, who))[1]
+    return Values(inside.pk, [(out.pk, [out.title])], [inside.title])
+
+
+def _training_session_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _training_session(w, "510521000000"), _training_session(w, _out(w, who))
+    return Values(inside.pk, [(out.pk, [out.title])], [inside.title])
+
+
+def _training_enrolment_values(w: World, who: str, route: Route) -> Values:
+    session = _training_session(w, "510521000000")
+    inside = session.enrolments.get(person=w.people[f.TANBA])
+    out = session.enrolments.get(person=w.people[_out(w, who)])
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
 # URL kwarg name → provider of values for an account. A kwarg missing here fails the test.
 KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "code": _region_values,
@@ -367,6 +501,14 @@ KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "request_id": _appointment_request_values,
     "election_id": _election_values,
     "village": _village_values,
+    "secondment_id": _secondment_values,
+    "registration_id": _socialwork_registration_values,
+    "sitting_id": _training_sitting_values,
+    "enrolment_id": _training_enrolment_values,
+    "token": _check_in_token_values,
+    "base_id": _training_base_values,
+    "programme_id": _training_programme_values,
+    "session_id": _training_session_values,
     "pk": _api_pk_values,
     "format": _format_values,
 }
@@ -381,6 +523,12 @@ API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "appointment-request": _appointment_request_values,
     "election": _election_values,
     "election-candidate": _election_candidate_values,
+    "secondment": _secondment_values,
+    "socialwork-registration": _socialwork_registration_values,
+    "training-base": _training_base_values,
+    "training-programme": _training_programme_values,
+    "training-session": _training_session_values,
+    "training-enrolment": _training_enrolment_values,
 }
 
 
@@ -518,17 +666,81 @@ ROUTES: dict[str, Rule] = {
     "api:election-cancel": Rule("view_elections", api=True),
     # --- training: planning ---
     "training:home": Rule("view_training"),
+    "training:bases": Rule("view_training"),
+    "training:base_create": Rule("manage_training_catalogue"),
+    "training:base_edit": Rule("manage_training_catalogue", shows=True),
+    "training:programmes": Rule("view_training"),
+    "training:programme_create": Rule("manage_training_catalogue"),
+    "training:programme_edit": Rule("manage_training_catalogue", shows=True),
+    "training:sessions": Rule("view_training"),
+    "training:session_create": Rule("run_training"),
+    "training:session": Rule("view_training", shows=True),
+    "training:session_edit": Rule("run_training", shows=True),
+    "training:session_sittings": Rule("run_training", method="post"),  # an empty form: 200 with its errors
+    "training:session_cancel": Rule("run_training", method="post"),  # likewise
+    "training:enrol_one": Rule("run_training", method="post"),  # likewise
+    "training:enrol_rule": Rule("run_training", method="post"),  # likewise
+    "training:enrol_list": Rule("run_training"),  # GET: the list template
+    "training:enrol_confirm": Rule("run_training", method="post"),  # nothing previewed: 200 with the reason
+    "training:withdraw": Rule("run_training", method="post"),  # an empty form: 200 with its errors
+    "api:training-base-list": Rule("view_training", api=True),
+    "api:training-base-detail": Rule("view_training", api=True, shows=True),
+    "api:training-programme-list": Rule("view_training", api=True),
+    "api:training-programme-detail": Rule("view_training", api=True, shows=True),
+    "api:training-session-list": Rule("view_training", api=True),
+    "api:training-session-detail": Rule("view_training", api=True, shows=True),
+    "api:training-enrolment-list": Rule("view_training", api=True),
+    "api:training-enrolment-detail": Rule("view_training", api=True, shows=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in tests/training.
+    "api:training-session-cancel": Rule("view_training", api=True),
+    "api:training-enrolment-withdraw": Rule("view_training", api=True),
     # --- training: attendance ---
     "training:mine": Rule(None),
+    "training:evaluate": Rule(None, method="post"),  # no account here is linked to a roster entry: 404
+    # A PDF, of a completed enrolment only: the matrix's enrolment (planning's) is not complete, so 404 for all
+    # (EXCEPTIONS); who gets a certificate, in and out of scope, is checked in tests/training/test_mine.py.
+    "training:certificate": Rule("view_training"),
+    "training:check_in": Rule("check_in"),  # the village account is not linked: the page says so (200)
+    "training:sitting_qr": Rule("mark_attendance", shows=True),
+    "training:sitting_sheet": Rule("mark_attendance", shows=True),
+    "api:training-attendance-list": Rule("view_training", api=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in WRITES below.
+    "api:training-attendance-check-in": Rule("view_training", api=True),
+    "api:training-attendance-mark": Rule("view_training", api=True),
+    "api:training-evaluation-list": Rule("view_training", api=True),
     # --- training: coverage ---
     "training:coverage": Rule("view_training"),
+    "training:ledger_export": Rule("export"),  # and view_training: every role with export has it
     # --- secondments and social-work certification ---
     "secondments:list": Rule("view_training"),
+    "secondments:create": Rule("manage_secondments"),
+    "secondments:detail": Rule("view_training", shows=True),
+    "secondments:edit": Rule("manage_secondments", shows=True),
+    "secondments:transition": Rule("manage_secondments", method="post"),  # an empty form: 200 with its errors
+    "secondments:evaluate": Rule("manage_secondments", shows=True),
     "socialwork:list": Rule("view_training"),
+    "socialwork:create": Rule("manage_certification"),
+    "socialwork:certified": Rule("view_training"),  # the account's own region; others' 404: tests/socialwork
+    "socialwork:policy": Rule("view_training"),
+    "socialwork:policy_add": Rule("manage_subsidy_policy", method="post"),  # an empty form: 200 with its errors
+    "socialwork:detail": Rule("view_training", shows=True),
+    "socialwork:training": Rule("manage_certification", method="post"),  # likewise
+    "socialwork:result": Rule("manage_certification", method="post"),  # likewise
+    "api:secondment-list": Rule("view_training", api=True),
+    "api:secondment-detail": Rule("view_training", api=True, shows=True),
+    "api:socialwork-registration-list": Rule("view_training", api=True),
+    "api:socialwork-registration-detail": Rule("view_training", api=True, shows=True),
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.
 EXCEPTIONS: dict[tuple[str, str], int] = {
+    **{(f"api:training-{name}", who): 405 for name in ("session-cancel", "enrolment-withdraw")
+       for who in ("city", "county", "township", "village", "supervisor")},
+    # --- training: attendance ---
+    ("training:evaluate", "*"): 404,
+    ("training:certificate", "*"): 404,
+    **{(f"api:training-attendance-{name}", who): 405 for name in ("check-in", "mark")
+       for who in ("city", "county", "township", "village", "supervisor")},
     ("home", "*"): 302,  # to the account's own region
     ("login", "*"): 302,  # already signed in: home
     ("logout", "*"): 405,  # POST only
@@ -742,6 +954,13 @@ def _rules_editor_form(**new_rule: Any) -> dict[str, Any]:
 
 
 E, M, R = frozenset(EDITORS), frozenset(MANAGERS), frozenset(REVEALERS)
+MARKERS = frozenset({"city", "county", "township"})  # mark_attendance
+
+
+def _sitting(w: World, code: str = f.TANBA) -> int:
+    """The one sitting of the session the village's person is enrolled in (its county's)."""
+    return w.training_enrolment(code).session.sittings.get().pk
+
 RECRUITERS = frozenset({"county"})  # run_recruitment
 RQ, AP = frozenset({"county", "township"}), frozenset({"county"})  # request_appointment, approve_appointment
 _END_FORM = {"kind": "dismiss", "end_date": "2024-01-01", "reason": "免职测试"}
@@ -756,6 +975,17 @@ EL = frozenset({"county", "township"})  # manage_elections
 
 def _election_form(region: str, **changes: Any) -> dict[str, Any]:
     return {"region": region, "kind": "party", "election_date": "2026-03-15", "deputies": 1, "members": 3, **changes}
+
+
+RUNNERS = frozenset({"city", "county"})  # run_training
+TRAINING_ADMINS = frozenset({"city", "county"})  # manage_secondments, manage_certification, manage_subsidy_policy
+_SECONDMENT_FORM = {"host_place": "上海市", "host_organisation": "上海市静安区临汾路街道", "start_date": "2026-03-01",
+                    "end_date": "2026-08-31"}
+
+
+def _policy_form(county: str) -> dict[str, Any]:
+    return {"county": county, "effective_from": "2030-01-01", "assistant": "200", "intermediate": "300",
+            "senior": "500", "note": ""}
 
 
 WRITES: dict[str, Write] = {
@@ -924,6 +1154,78 @@ WRITES: dict[str, Write] = {
     "page: cancel an in-scope campaign": Write(False, RECRUITERS, 302, lambda w, who: (
         "post", reverse("recruitment:transition", args=[w.recruitment(f.TANBA).campaign_id]),
         {"to": "cancelled", "reason": "岗位调整"}), True),
+    # Secondments and social-work certification (manage_secondments, manage_certification, manage_subsidy_policy).
+    "page: second a person out of scope": Write(False, TRAINING_ADMINS, 200, lambda w, who: (
+        "post", reverse("secondments:create"), {"person": _p(w, who).pk, **_SECONDMENT_FORM})),
+    "page: cancel a secondment out of scope": Write(False, TRAINING_ADMINS, 404, lambda w, who: (
+        "post", reverse("secondments:transition", args=[w.secondment(_out(w, who)).pk]),
+        {"to": "cancelled", "reason": "越权"})),
+    "page: edit a secondment out of scope": Write(False, TRAINING_ADMINS, 404, lambda w, who: (
+        "post", reverse("secondments:edit", args=[w.secondment(_out(w, who)).pk]), _SECONDMENT_FORM)),
+    "api: second a person out of scope": Write(True, TRAINING_ADMINS, 404, lambda w, who: (
+        "post", reverse("api:secondment-list"), {"person": _p(w, who).pk, **_SECONDMENT_FORM})),
+    "page: register a person out of scope for the social-work exam": Write(False, TRAINING_ADMINS, 200, lambda w, who: (
+        "post", reverse("socialwork:create"), {"person": _p(w, who).pk, "exam_year": 2025, "level": "assistant"})),
+    "page: record a result out of scope": Write(False, TRAINING_ADMINS, 404, lambda w, who: (
+        "post", reverse("socialwork:result", args=[w.socialwork_registration(_out(w, who)).pk]),
+        {"result": "passed", "result_on": "2024-09-20", "certificate_no": "越权1", "certificate_date": "2024-12-10"})),
+    "api: register a person out of scope for the social-work exam": Write(True, TRAINING_ADMINS, 404, lambda w, who: (
+        "post", reverse("api:socialwork-registration-list"), {"person": _p(w, who).pk, "exam_year": 2025,
+                                                              "level": "assistant"})),
+    "page: add a subsidy policy for a county out of scope": Write(False, TRAINING_ADMINS, 200, lambda w, who: (
+        "post", reverse("socialwork:policy_add"), _policy_form(_out(w, who)[:6] + "000000"))),
+    "page: second an in-scope cadre": Write(False, TRAINING_ADMINS, 302, lambda w, who: (
+        "post", reverse("secondments:create"), {"person": w.people[f.TANBA].pk, **_SECONDMENT_FORM}), True),
+    "api: register an in-scope cadre for the social-work exam": Write(True, TRAINING_ADMINS, 201, lambda w, who: (
+        "post", reverse("api:socialwork-registration-list"), {"person": w.people[f.TANBA].pk, "exam_year": 2025,
+                                                              "level": "assistant"}), True),
+    "page: add a subsidy policy for an in-scope county": Write(False, TRAINING_ADMINS, 302, lambda w, who: (
+        "post", reverse("socialwork:policy_add"), _policy_form("510521000000")), True),
+    # --- training: attendance (mark_attendance: city, county, township) ---
+    "page: mark someone out of scope present at a 泸县 sitting": Write(False, MARKERS, 200, lambda w, who: (
+        "post", reverse("training:sitting_sheet", args=[_sitting(w)]),
+        {"shown": [w.training_enrolment(_out(w, who)).pk], "present": [w.training_enrolment(_out(w, who)).pk]})),
+    "api: mark someone out of scope absent at a 泸县 sitting": Write(True, MARKERS, 400, lambda w, who: (
+        "post", reverse("api:training-attendance-mark"), {"sitting": _sitting(w),
+                                                          "absent": [w.training_enrolment(_out(w, who)).pk]})),
+    "api: mark at a sitting out of scope": Write(True, MARKERS, 404, lambda w, who: (
+        "post", reverse("api:training-attendance-mark"), {"sitting": _sitting(w, f.GULIN_VILLAGE if who != "city"
+                                                                                else f.OUTSIDE_VILLAGE),
+                                                          "absent": [w.training_enrolment(f.TANBA).pk]})),
+    "page: renew the code of a sitting out of scope": Write(False, MARKERS, 404, lambda w, who: (
+        "post", reverse("training:sitting_qr", args=[_sitting(w, f.GULIN_VILLAGE if who != "city"
+                                                                else f.OUTSIDE_VILLAGE)]), {})),
+    "page: mark an in-scope person absent": Write(False, MARKERS, 302, lambda w, who: (
+        "post", reverse("training:sitting_sheet", args=[_sitting(w)]),
+        {"shown": [w.training_enrolment(f.TANBA).pk]}), True),
+    # --- training: planning (run_training: city, county; manage_training_catalogue: city) ---
+    "page: enrol a person out of scope": Write(False, RUNNERS, 200, lambda w, who: (
+        "post", reverse("training:enrol_one", args=[_training_session(w, "510521000000").pk]),
+        {"person": _p(w, who).pk})),
+    "page: enrol into a session out of scope": Write(False, RUNNERS, 404, lambda w, who: (
+        "post", reverse("training:enrol_one", args=[_training_session(w, _out(w, who)).pk]),
+        {"person": w.people[f.TANBA].pk})),
+    "page: cancel a session out of scope": Write(False, RUNNERS, 404, lambda w, who: (
+        "post", reverse("training:session_cancel", args=[_training_session(w, _out(w, who)).pk]), {"reason": "越权"})),
+    "page: withdraw an enrolment out of scope": Write(False, RUNNERS, 404, lambda w, who: (
+        "post", reverse("training:withdraw", args=[_training_session(w, "510521000000").pk]),
+        {"enrolment": _training_enrolment_values(w, who, None).outside[0][0], "reason": "越权"})),
+    "page: register a base out of scope": Write(False, frozenset({"city"}), 200, lambda w, who: (
+        "post", reverse("training:base_create"), {"name": "越权基地", "host": "x", "kind": "other",
+                                                  "region": _out(w, who), "capacity": "10"})),
+    "api: enrol a person out of scope": Write(True, RUNNERS, 400, lambda w, who: (
+        "post", reverse("api:training-enrolment-list"), {"session": _training_session(w, "510521000000").pk,
+                                                         "person": _p(w, who).pk})),
+    "api: withdraw an enrolment out of scope": Write(True, RUNNERS, 404, lambda w, who: (
+        "post", reverse("api:training-enrolment-withdraw", args=[_training_enrolment_values(w, who, None).outside[0][0]]),
+        {"reason": "越权"})),
+    "api: schedule a session of a programme out of scope": Write(True, RUNNERS, 404, lambda w, who: (
+        "post", reverse("api:training-session-list"), {
+            "programme": _training_catalogue(_out(w, who))[1].pk, "base": _training_catalogue(f.CITY)[0].pk,
+            "title": "越权班", "start_date": "2026-07-01", "end_date": "2026-07-02", "capacity": 5})),
+    "page: enrol an in-scope person": Write(False, RUNNERS, 302, lambda w, who: (
+        "post", reverse("training:enrol_one", args=[_training_control_session(w).pk]),
+        {"person": w.people[f.TANBA].pk}), True),
 }
 
 

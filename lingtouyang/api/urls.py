@@ -9,6 +9,10 @@ from lingtouyang.elections import api as elections_api
 from lingtouyang.recruitment import api as recruitment_api
 from lingtouyang.reserves import api as reserves_api
 from lingtouyang.review import api as review_api
+from lingtouyang.secondments import api as secondments_api
+from lingtouyang.socialwork import api as socialwork_api
+from lingtouyang.training import api as training_api
+from lingtouyang.training import api_attendance as training_attendance_api
 
 app_name = "api"
 router = DefaultRouter()
@@ -28,6 +32,14 @@ router.register("recruitment-applications", recruitment_api.ApplicationViewSet, 
 router.register("appointment-requests", appointments_api.AppointmentRequestViewSet, basename="appointment-request")
 router.register("elections", elections_api.ElectionViewSet, basename="election")
 router.register("election-candidates", elections_api.ElectionCandidateViewSet, basename="election-candidate")
+router.register("training-attendances", training_attendance_api.AttendanceViewSet, basename="training-attendance")
+router.register("training-evaluations", training_attendance_api.EvaluationViewSet, basename="training-evaluation")
+router.register("secondments", secondments_api.SecondmentViewSet, basename="secondment")
+router.register("socialwork-registrations", socialwork_api.RegistrationViewSet, basename="socialwork-registration")
+router.register("training-bases", training_api.TrainingBaseViewSet, basename="training-base")
+router.register("training-programmes", training_api.ProgrammeViewSet, basename="training-programme")
+router.register("training-sessions", training_api.SessionViewSet, basename="training-session")
+router.register("training-enrolments", training_api.EnrolmentViewSet, basename="training-enrolment")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

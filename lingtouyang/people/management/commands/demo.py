@@ -21,6 +21,10 @@ from lingtouyang.regions.loader import LUZHOU, load_luzhou, load_national
 from lingtouyang.regions.models import Region
 from lingtouyang.reserves.demo import demo_reserves
 from lingtouyang.review.demo import demo_round
+from lingtouyang.secondments.demo import demo_secondments
+from lingtouyang.socialwork.demo import demo_policy, demo_registrations
+from lingtouyang.training.demo import demo_training
+from lingtouyang.training.demo import summary as training_summary
 
 # Printed for everyone to read: the demo refuses to run where production keys are configured.
 DEMO_PASSWORD = "lingtouyang-demo"  # noqa: S105
@@ -35,6 +39,23 @@ DEMO_USERS = [
     ("gulin-police", Role.DEPT_REVIEWER, "510525000000", "公安", "古蔺县公安局"),
 ]
 SCALES = {"city": LUZHOU[0][:4], "province": "51", "national": ""}
+
+
+def link_village_account(username: str, village: str) -> bool:
+    """The demo cadre's account names its roster entry (the village's current party secretary), so it can
+    check in to training and see its own record. Once: an account already linked is left as it is."""
+    user = User.objects.filter(username=username, person__isnull=True).first()
+    secretary = (Appointment.objects.current().filter(region_id=village, post="party_secretary",
+                                                      person__account__isnull=True)
+                 .order_by("start_date", "id").first())
+    if user is None or secretary is None:
+        return False
+    user.person_id = secretary.person_id
+    with transaction.atomic():
+        user.save(update_fields=["person"])
+        audit_record("account.link_person", obj=user, region_code=village,
+                     changes={"person": [None, secretary.person_id]})
+    return True
 
 
 class Command(BaseCommand):
@@ -79,6 +100,8 @@ class Command(BaseCommand):
             if not User.objects.filter(username=username).exists():
                 user_create(acting_user=None, username=username, role=role, region_code=region,
                             password=DEMO_PASSWORD, department=department, full_name=name, check_password=False)
+        if link_village_account("tanba", "510521102237"):
+            self.stdout.write("my training: tanba is linked to 谭坝村's party secretary")
         if demo_round() is not None:
             self.stdout.write("joint review: one round in progress in 古蔺县")
         if demo_campaign() is not None:
@@ -89,6 +112,13 @@ class Command(BaseCommand):
             self.stdout.write(f"appointments and dismissals: {requests} requests in 泸县")
         if reserves := demo_reserves(SCALES["city"]):
             self.stdout.write(f"reserve pools: {reserves} reserves added")
+        if seconded := demo_secondments(SCALES["city"]):
+            self.stdout.write(f"secondments: {seconded} community secretaries seconded to Shanghai and Chengdu")
+        rates = demo_policy(SCALES["city"])
+        if (certified := demo_registrations(SCALES["city"])) or rates:
+            self.stdout.write(f"social-work certification: {certified} certified social workers, {rates} subsidy rates")
+        if any((trained := demo_training(SCALES["city"])).values()):
+            self.stdout.write(training_summary(trained))
         self.stdout.write(f"ready in {time.monotonic() - started:.1f}s; database: {settings.DATABASES['default']['NAME']}")
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
