@@ -174,6 +174,21 @@ def run(base: str, out: Path, only: set[str], language: str) -> None:
             election = s.page.locator("main table tbody a").first.get_attribute("href")
             s.shot("24-election", election)
 
+            s.shot("25-training", "/training/")
+            s.shot("26-coverage", "/training/coverage/", charts_drawn)
+            s.shot("27-sessions", "/training/sessions/")
+            session = s.page.locator("main table tbody a[href*='/training/sessions/']").first.get_attribute("href")
+            s.shot("28-session", session)
+            sitting_qr = s.page.locator("a[href*='/qr/']").first.get_attribute("href")
+            s.shot("29-sitting-qr", sitting_qr)
+            s.shot("30-secondments", "/secondments/")
+            s.shot("31-social-work", "/social-work/")
+
+            s.as_user("tanba")  # a village cadre: their own training record
+            s.shot("32-my-training", "/training/mine/")
+            s.page.locator("label.nav-button").click() if width_name == "phone" else None
+            s.shot("33-menu", None)
+
             s.as_user("yusi")
             s.shot("09-import", "/people/import/")
             s.page.set_input_files("input[type=file]", str(bad))
