@@ -10,7 +10,7 @@ import pytest
 
 from lingtouyang.training.models import Enrolment
 from tests import factories as f
-from tests.browser.conftest import _regions_kept, browser, log_in, new_page, server  # noqa: F401
+from tests.browser.conftest import log_in, new_page
 from tests.training.test_planning_services import make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,8 +21,8 @@ def _overflow(page: Any) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-def test_a_county_enrols_on_a_phone(request: pytest.FixtureRequest) -> None:
-    address, chromium = request.getfixturevalue("server"), request.getfixturevalue("browser")
+def test_a_county_enrols_on_a_phone(browser, server) -> None:  # noqa: ANN001
+    address, chromium = server, browser
     users = {name: f.make_user(name, role, code) for name, (role, code) in f.ROLE_USERS.items()}
     plan = make_plan(users)
     session = plan.session(capacity=5, start=date(2026, 12, 1), end=date(2026, 12, 2))
