@@ -13,6 +13,7 @@ from lingtouyang.accounts.services import user_create
 from lingtouyang.appointments.demo import demo_requests
 from lingtouyang.audit.services import audit_record
 from lingtouyang.core.bulk import analyze, indexes_deferred
+from lingtouyang.elections import figures as term_figures
 from lingtouyang.elections.demo import demo_elections
 from lingtouyang.people.demo import generate, villages_without_people
 from lingtouyang.people.models import Appointment, Person
@@ -119,6 +120,9 @@ class Command(BaseCommand):
             self.stdout.write(f"social-work certification: {certified} certified social workers, {rates} subsidy rates")
         if any((trained := demo_training(SCALES["city"])).values()):
             self.stdout.write(training_summary(trained))
+        # The term report's per-village figures, built now rather than on the first visit to the report.
+        if term_figures.refresh(""):
+            self.stdout.write("term report: per-village figures built")
         self.stdout.write(f"ready in {time.monotonic() - started:.1f}s; database: {settings.DATABASES['default']['NAME']}")
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
