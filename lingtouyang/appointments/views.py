@@ -16,9 +16,9 @@ from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404
 from lingtouyang.core.web import apply_errors, require_capability
 from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.selectors import person_choices
 from lingtouyang.review import selectors as review_selectors
 
-PERSON_SEARCH_LIMIT = 20
 Kind, State = AppointmentRequest.Kind, AppointmentRequest.State
 
 
@@ -62,7 +62,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Request filed: it awaits the county's approval."))
             return redirect("appointments:detail", request_id=made.pk)
     q = request.GET.get("q", "").strip()
-    found = list(people.search(q).order_by("name", "id")[:PERSON_SEARCH_LIMIT]) if q else []
+    found = person_choices(people, q)
     context = {"form": form, "q": q, "found": found, "chosen": chosen, "clearance": _clearance(chosen)}
     if request.headers.get("HX-Request"):
         return render(request, "appointments/_found.html", context)

@@ -35,6 +35,19 @@ def person_list(user: Any, *, q: str = "", region: str = "", tag: str = "") -> Q
     return qs.search(q).order_by("region_id", "id")
 
 
+# People offered by a search-as-you-type person picker, at most.
+PICKER_LIMIT = 20
+
+
+def person_choices(people: QuerySet[Person], q: str, chosen: str = "") -> list[Person]:
+    """A person picker's matches for `q` within `people` (name, pinyin or initials), plus the one already
+    chosen (an id from the form) if the search no longer shows it."""
+    found = list(people.search(q).select_related("region").order_by("name", "id")[:PICKER_LIMIT]) if q else []
+    if chosen.isdigit() and not any(p.pk == int(chosen) for p in found):
+        found += list(people.filter(pk=int(chosen)).select_related("region"))
+    return found
+
+
 def current_cadres(prefix: str, today: date | None = None) -> QuerySet[Person]:
     """People holding at least one current post in the region."""
     current = Appointment.objects.current(today).filter(person=OuterRef("pk"))

@@ -13,12 +13,11 @@ from lingtouyang.core.scope import get_visible_or_404, parse_prefix
 from lingtouyang.core.web import apply_errors, require_capability
 from lingtouyang.core.xlsx import xlsx_response
 from lingtouyang.people.models import Person
+from lingtouyang.people.selectors import person_choices
 from lingtouyang.reserves import evidence, selectors, services
 from lingtouyang.reserves import targets as target_rules
 from lingtouyang.reserves.forms import MeritForm, ReserveForm, StatusForm, TargetForm
 from lingtouyang.reserves.models import Merit, PoolTarget, Reserve
-
-PERSON_SEARCH_LIMIT = 20
 
 
 def _region(request: HttpRequest) -> str | None:
@@ -58,7 +57,7 @@ def reserve_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(name)s added to the reserve pool.") % {"name": person.name})
             return redirect("reserves:detail", reserve_id=reserve.pk)
     q = request.GET.get("q", "").strip()
-    found = list(editable.search(q).select_related("region").order_by("name", "id")[:PERSON_SEARCH_LIMIT]) if q else []
+    found = person_choices(editable, q)
     context = {"form": form, "q": q, "found": found}
     if request.headers.get("HX-Request"):
         return render(request, "reserves/_found.html", context)

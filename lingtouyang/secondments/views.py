@@ -16,11 +16,11 @@ from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404
 from lingtouyang.core.web import apply_errors, require_capability
 from lingtouyang.people.models import Person
+from lingtouyang.people.selectors import person_choices
 from lingtouyang.secondments import selectors, services
 from lingtouyang.secondments.forms import CreateForm, EvaluationForm, SecondmentForm, TransitionForm
 from lingtouyang.secondments.models import Secondment
 
-PERSON_SEARCH_LIMIT = 20
 State = Secondment.State
 
 
@@ -60,10 +60,8 @@ def create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Secondment recorded."))
             return redirect("secondments:detail", secondment_id=secondment.pk)
     q = request.GET.get("q", "").strip()
-    found = list(people.search(q).select_related("region").order_by("name", "id")[:PERSON_SEARCH_LIMIT]) if q else []
     chosen = request.POST.get("person") or request.GET.get("person", "")
-    if chosen.isdigit() and not any(p.pk == int(chosen) for p in found):
-        found += list(people.filter(pk=int(chosen)).select_related("region"))
+    found = person_choices(people, q, chosen)
     context = {"form": form, "q": q, "found": found, "chosen": chosen}
     if request.headers.get("HX-Request"):
         return render(request, "secondments/_found.html", context)
