@@ -108,7 +108,7 @@ class VillageTermFigures(models.Model):
     young = models.IntegerField()
     women = models.IntegerField()
     college = models.IntegerField()
-    age_1 = models.IntegerField()  # the bands of report.AGE_BANDS, in order
+    age_1 = models.IntegerField()  # the bands of figures.AGE_BANDS, in order
     age_2 = models.IntegerField()
     age_3 = models.IntegerField()
     age_4 = models.IntegerField()

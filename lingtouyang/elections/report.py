@@ -19,12 +19,11 @@ from lingtouyang.elections.figures import (
     EDUCATION_COLUMNS,
     SOURCE_COLUMNS,
     TWO_COMMITTEE_POSTS,
-    YOUNG_AGE,
 )
 from lingtouyang.people.codes import EDUCATION_CHOICES, Source
 from lingtouyang.regions.models import Level, Region
 
-__all__ = ["AGE_BANDS", "TWO_COMMITTEE_POSTS", "YOUNG_AGE", "ReportRow", "TermFigures", "TermReport", "band_label",
+__all__ = ["AGE_BANDS", "TWO_COMMITTEE_POSTS", "ReportRow", "TermFigures", "TermReport", "band_label",
            "child_regions", "term_report"]
 
 
