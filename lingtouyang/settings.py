@@ -85,6 +85,16 @@ INSTALLED_APPS = [
     "lingtouyang.training",
     "lingtouyang.secondments",
     "lingtouyang.socialwork",
+    "lingtouyang.assessments",
+    "lingtouyang.pay",
+    "lingtouyang.economy",
+    "lingtouyang.careers",
+    "lingtouyang.care",
+    "lingtouyang.tasks",
+    "lingtouyang.governance",
+    "lingtouyang.disclosure",
+    "lingtouyang.portal",
+    "lingtouyang.oversight",
     "lingtouyang.api",
 ]
 

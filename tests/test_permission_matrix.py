@@ -485,6 +485,36 @@ def _training_enrolment_values(w: World, who: str, route: Route) -> Values:
     return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
 
 
+# --- assessments: providers ---
+
+
+# --- pay: providers ---
+
+
+# --- economy: providers ---
+
+
+# --- careers: providers ---
+
+
+# --- care: providers ---
+
+
+# --- tasks: providers ---
+
+
+# --- governance: providers ---
+
+
+# --- disclosure: providers ---
+
+
+# --- portal: providers ---
+
+
+# --- oversight: providers ---
+
+
 # URL kwarg name → provider of values for an account. A kwarg missing here fails the test.
 KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "code": _region_values,
@@ -511,6 +541,16 @@ KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "session_id": _training_session_values,
     "pk": _api_pk_values,
     "format": _format_values,
+    # --- assessments ---
+    # --- pay ---
+    # --- economy ---
+    # --- careers ---
+    # --- care ---
+    # --- tasks ---
+    # --- governance ---
+    # --- disclosure ---
+    # --- portal ---
+    # --- oversight ---
 }
 API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "person": _person_values,
@@ -529,6 +569,16 @@ API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "training-programme": _training_programme_values,
     "training-session": _training_session_values,
     "training-enrolment": _training_enrolment_values,
+    # --- assessments ---
+    # --- pay ---
+    # --- economy ---
+    # --- careers ---
+    # --- care ---
+    # --- tasks ---
+    # --- governance ---
+    # --- disclosure ---
+    # --- portal ---
+    # --- oversight ---
 }
 
 
@@ -730,10 +780,30 @@ ROUTES: dict[str, Rule] = {
     "api:secondment-detail": Rule("view_training", api=True, shows=True),
     "api:socialwork-registration-list": Rule("view_training", api=True),
     "api:socialwork-registration-detail": Rule("view_training", api=True, shows=True),
+    # --- assessments ---
+    # --- pay ---
+    # --- economy ---
+    # --- careers ---
+    # --- care ---
+    # --- tasks ---
+    # --- governance ---
+    # --- disclosure ---
+    # --- portal ---
+    # --- oversight ---
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.
 EXCEPTIONS: dict[tuple[str, str], int] = {
+    # --- assessments ---
+    # --- pay ---
+    # --- economy ---
+    # --- careers ---
+    # --- care ---
+    # --- tasks ---
+    # --- governance ---
+    # --- disclosure ---
+    # --- portal ---
+    # --- oversight ---
     **{(f"api:training-{name}", who): 405 for name in ("session-cancel", "enrolment-withdraw")
        for who in ("city", "county", "township", "village", "supervisor")},
     # --- training: attendance ---

@@ -49,14 +49,40 @@ _TRAINING_READ = {"view_training"}
 _COUNTY_TRAINING = {"run_training", "mark_attendance", "manage_secondments", "manage_certification",
                     "manage_subsidy_policy"}
 
+# Use and management (用·管): everyone who reads the roster reads assessments, careers, care records, the
+# collective economy, key tasks and village decisions of their region. A county defines the assessment scheme,
+# approves grades and decides appeals, sets its pay policy and runs its payroll; a township enters scores and
+# keeps care records, its villages' collective accounts and key tasks; the city keeps the governance
+# checklists. A cadre sees their own assessment and pay slips through their linked roster entry.
+_MANAGE_READ = {"view_assessment", "view_management"}
+_COUNTY_MANAGE = {"manage_assessment_scheme", "enter_scores", "approve_assessment", "view_pay",
+                  "manage_pay_policy", "run_payroll", "manage_careers", "manage_care", "manage_economy",
+                  "manage_tasks", "record_decisions"}
+_TOWNSHIP_MANAGE = {"enter_scores", "view_pay", "manage_care", "manage_economy", "manage_tasks", "record_decisions"}
+
+# Open village affairs (云公开·云监督): everyone who reads the roster reads the disclosures and residents'
+# feedback of their region. The city keeps the catalogue (a county adds its own items); a village cadre
+# drafts and answers; the supervision committee reviews; the township approves, moderates and answers what
+# is escalated; officials above see compliance.
+_DISCLOSURE_READ = {"view_disclosure"}
+_DISCLOSURE_WATCH = {"view_compliance"}
+
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CITY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | _TRAINING_READ | _COUNTY_TRAINING
-                               | {"manage_rules", "view_recruitment", "manage_training_catalogue"}),
+                               | {"manage_rules", "view_recruitment", "manage_training_catalogue"}
+                               | _MANAGE_READ | {"view_pay", "manage_tasks", "manage_checklists"}
+                               | _DISCLOSURE_READ | _DISCLOSURE_WATCH | {"manage_catalogue"}),
     Role.COUNTY_ADMIN: frozenset(_ADMIN | _REVIEW_READ | _SELECTION_READ | _COUNTY_SELECTION | _TRAINING_READ
-                                 | _COUNTY_TRAINING | {"run_review"}),
+                                 | _COUNTY_TRAINING | {"run_review"} | _MANAGE_READ | _COUNTY_MANAGE
+                                 | _DISCLOSURE_READ | _DISCLOSURE_WATCH | {"manage_catalogue", "moderate_feedback"}),
     Role.TOWNSHIP_OFFICER: frozenset(_ROSTER_WRITE | _SELECTION_READ | _TRAINING_READ
-                                     | {"manage_elections", "request_appointment", "mark_attendance"}),
-    Role.VILLAGE_CADRE: frozenset(_ROSTER_READ | _SELECTION_READ | _TRAINING_READ | {"check_in"}),
-    Role.SUPERVISOR: frozenset(_ROSTER_READ | _SELECTION_READ | _TRAINING_READ),
+                                     | {"manage_elections", "request_appointment", "mark_attendance"}
+                                     | _MANAGE_READ | _TOWNSHIP_MANAGE | _DISCLOSURE_READ | _DISCLOSURE_WATCH
+                                     | {"approve_disclosure", "moderate_feedback", "answer_feedback"}),
+    Role.VILLAGE_CADRE: frozenset(_ROSTER_READ | _SELECTION_READ | _TRAINING_READ | {"check_in"} | _MANAGE_READ
+                                  | {"record_decisions"} | _DISCLOSURE_READ
+                                  | {"draft_disclosure", "answer_feedback"}),
+    Role.SUPERVISOR: frozenset(_ROSTER_READ | _SELECTION_READ | _TRAINING_READ | _MANAGE_READ | _DISCLOSURE_READ
+                               | {"review_disclosure"}),
     Role.DEPT_REVIEWER: frozenset({"view_regions", "view_rules", "review_verdict"}),
 }

@@ -5,12 +5,22 @@ from rest_framework.routers import DefaultRouter
 
 from lingtouyang.api import views
 from lingtouyang.appointments import api as appointments_api
+from lingtouyang.assessments import api as assessments_api
+from lingtouyang.care import api as care_api
+from lingtouyang.careers import api as careers_api
+from lingtouyang.disclosure import api as disclosure_api
+from lingtouyang.economy import api as economy_api
 from lingtouyang.elections import api as elections_api
+from lingtouyang.governance import api as governance_api
+from lingtouyang.oversight import api as oversight_api
+from lingtouyang.pay import api as pay_api
+from lingtouyang.portal import api as portal_api
 from lingtouyang.recruitment import api as recruitment_api
 from lingtouyang.reserves import api as reserves_api
 from lingtouyang.review import api as review_api
 from lingtouyang.secondments import api as secondments_api
 from lingtouyang.socialwork import api as socialwork_api
+from lingtouyang.tasks import api as tasks_api
 from lingtouyang.training import api as training_api
 from lingtouyang.training import api_attendance as training_attendance_api
 
@@ -40,6 +50,17 @@ router.register("training-bases", training_api.TrainingBaseViewSet, basename="tr
 router.register("training-programmes", training_api.ProgrammeViewSet, basename="training-programme")
 router.register("training-sessions", training_api.SessionViewSet, basename="training-session")
 router.register("training-enrolments", training_api.EnrolmentViewSet, basename="training-enrolment")
+# Use and management, open village affairs: each app registers its own viewsets.
+assessments_api.register(router)
+pay_api.register(router)
+economy_api.register(router)
+careers_api.register(router)
+care_api.register(router)
+tasks_api.register(router)
+governance_api.register(router)
+disclosure_api.register(router)
+portal_api.register(router)
+oversight_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from lingtouyang.accounts.models import User
 from lingtouyang.accounts.roles import Role
@@ -39,6 +40,10 @@ DEMO_USERS = [
     ("tanba-jw", Role.SUPERVISOR, "510521102237", "", "谭坝村监委会"),
     ("gulin-police", Role.DEPT_REVIEWER, "510525000000", "公安", "古蔺县公安局"),
 ]
+# Use and management, then open village affairs: each part builds its own demo, in this order (pay needs the
+# grades and the collective accounts; the portal renders what disclosure published and oversight asked).
+LATER_DEMOS = [f"lingtouyang.{app}.demo.demo_{app}" for app in (
+    "assessments", "economy", "careers", "care", "tasks", "governance", "pay", "disclosure", "oversight", "portal")]
 SCALES = {"city": LUZHOU[0][:4], "province": "51", "national": ""}
 
 
@@ -120,6 +125,9 @@ class Command(BaseCommand):
             self.stdout.write(f"social-work certification: {certified} certified social workers, {rates} subsidy rates")
         if any((trained := demo_training(SCALES["city"])).values()):
             self.stdout.write(training_summary(trained))
+        for dotted in LATER_DEMOS:
+            if line := import_string(dotted)(SCALES["city"]):
+                self.stdout.write(line)
         # The term report's per-village figures, built now rather than on the first visit to the report.
         if term_figures.refresh(""):
             self.stdout.write("term report: per-village figures built")

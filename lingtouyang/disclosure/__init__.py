@@ -1,0 +1,1 @@
+"""Village affairs disclosure (村务公开): catalogue, drafts, review, publication, the tamper-evident ledger, compliance."""

@@ -1,0 +1,1 @@
+"""Key tasks and indicators (重点任务): governance tasks with owners and progress, cumulative indicators."""
