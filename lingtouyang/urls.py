@@ -28,7 +28,8 @@ urlpatterns = [
     path("governance/", include("lingtouyang.governance.urls")),
     path("disclosure/", include("lingtouyang.disclosure.urls")),
     path("oversight/", include("lingtouyang.oversight.urls")),
-    # The public portal: no login, for residents.
+    # The public portal: no login, for residents (questions and complaints first, the pages after).
+    path("open/feedback/", include("lingtouyang.oversight.urls_public")),
     path("open/", include("lingtouyang.portal.urls")),
     path("audit/", include("lingtouyang.audit.urls")),
     path("accounts/", include("lingtouyang.accounts.urls")),
