@@ -1,2 +1,4 @@
+from lingtouyang.assessments import views
+
 app_name = "assessments"
-urlpatterns: list = []
+urlpatterns = views.urlpatterns

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lingtouyang.assessments.selectors import training_priority_ids
 from lingtouyang.core.pagination import page_of
 from lingtouyang.core.scope import get_visible_or_404, parse_prefix, user_prefix
 from lingtouyang.core.web import apply_errors, require_capability
@@ -336,9 +337,11 @@ def enrol_one(request: HttpRequest, session_id: int) -> HttpResponse:
 def _show_preview(request: HttpRequest, session: Session, preview: services.Preview, via: str,
                   what: str) -> HttpResponse:
     request.session[BATCH_KEY % session.pk] = {"via": via, "ids": preview.person_ids, "what": what}
+    # Rated 优秀 in the last assessment year before the session: marked as training priority.
+    priority = training_priority_ids(session.start_date.year - 1)
     return render(request, "training/enrol_preview.html", {
         "session": session, "preview": preview, "what": what, "refused": preview.refused[:500],
-        "clean": preview.clean[:500]})
+        "clean": preview.clean[:500], "priority": priority})
 
 
 @login_required
