@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres browser-deps lint messages bench-import bench-list bench-selection bench-training clean
+.PHONY: install demo test test-sqlite test-postgres browser-deps lint messages bench-import bench-list bench-selection bench-training bench-portal bench-payroll clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -40,6 +40,13 @@ bench-selection: install
 
 bench-training: install
 	$(BIN)/python bench/bench_training.py
+
+bench-payroll: install
+	$(BIN)/python bench/bench_payroll.py
+
+bench-portal: install
+	bash scripts/portal-bench-deps.sh
+	$(BIN)/python bench/bench_portal.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

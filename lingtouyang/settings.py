@@ -205,6 +205,14 @@ SPECTACULAR_SETTINGS = {
         "PostEnum": "lingtouyang.people.codes.Post",
         "EducationEnum": "lingtouyang.people.codes.EDUCATION_CHOICES",
         "SourceEnum": "lingtouyang.people.codes.Source",
+        "FeedbackKindEnum": "lingtouyang.oversight.models.Kind",
+        "FeedbackStateEnum": "lingtouyang.oversight.models.State",
+        "AssessmentGradeEnum": "lingtouyang.assessments.models.Grade",
+        "AssessmentResultStateEnum": "lingtouyang.assessments.models.ResultState",
+        "AssessmentComponentKindEnum": "lingtouyang.assessments.models.ComponentKind",
+        "AssessmentAppealStateEnum": "lingtouyang.assessments.models.AppealState",
+        "CareerEventKindEnum": "lingtouyang.careers.models.Kind",
+        "CareRecordKindEnum": "lingtouyang.care.models.Kind",
     },
 }
 
@@ -213,6 +221,19 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Training policy: a cadre still untrained this many days after taking up their post is overdue.
 LINGTOUYANG_TRAINING_DEADLINE_DAYS = envint("LINGTOUYANG_TRAINING_DEADLINE_DAYS", 180)
+# Days after publication within which a cadre may appeal their assessment grade.
+LINGTOUYANG_ASSESSMENT_APPEAL_DAYS = envint("LINGTOUYANG_ASSESSMENT_APPEAL_DAYS", 15)
+# Residents' feedback: days to answer where no ResponsePolicy row applies (the seeded row says the same for
+# Sichuan), and at most this many submissions per address per hour.
+LINGTOUYANG_FEEDBACK_VILLAGE_DAYS = envint("LINGTOUYANG_FEEDBACK_VILLAGE_DAYS", 10)
+LINGTOUYANG_FEEDBACK_TOWNSHIP_DAYS = envint("LINGTOUYANG_FEEDBACK_TOWNSHIP_DAYS", 20)
+LINGTOUYANG_FEEDBACK_PER_HOUR = envint("LINGTOUYANG_FEEDBACK_PER_HOUR", 5)
+# The public portal: its address as printed on village posters (QR codes), the region its home page lists,
+# where its pre-rendered pages are written, and Redis for the visitor counter (unset: the database counts).
+PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PORTAL_HOME_REGION = envstr("PORTAL_HOME_REGION", "510500000000")
+PORTAL_DIR = VAR_DIR / "portal"
+REDIS_URL = envstr("REDIS_URL", "")
 # "subprocess": the web starts `lingtouyang run-import JOB` and the page polls its progress.
 # "inline": the request itself runs the import (tests).
 IMPORT_RUNNER = envstr("IMPORT_RUNNER", "subprocess")
@@ -228,3 +249,7 @@ LOGGING = {
 
 if os.environ.get("LINGTOUYANG_TESTING") or "pytest" in sys.modules:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render the portal's pages into a directory of their own, never over the demo's under var/.
+    import tempfile
+
+    PORTAL_DIR = Path(tempfile.mkdtemp(prefix="lingtouyang-portal-"))

@@ -1,4 +1,8 @@
+from lingtouyang.portal.render import render_all
+
+
 def demo_portal(prefix: str) -> str:
-    """Build this part's demo data for the regions under `prefix`, once; return a line for the demo's log
-    (empty when nothing was added)."""
-    return ""
+    """Render the public pages of the villages under `prefix` (the demo's disclosures were inserted in bulk,
+    without the per-publication rendering); return a line for the demo's log."""
+    villages = render_all(prefix)
+    return f"public portal: {villages} village pages rendered (/open/)"
