@@ -23,4 +23,10 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
         "perms_request_appointment": user.has_capability("request_appointment"),
         "perms_training": user.has_capability("view_training"),
         "perms_check_in": user.has_capability("check_in") and user.person_id is not None,
+        "perms_assessment": user.has_capability("view_assessment"),
+        "perms_pay": user.has_capability("view_pay"),
+        "perms_management": user.has_capability("view_management"),
+        "perms_disclosure": user.has_capability("view_disclosure"),
+        # A cadre's own assessment and pay slips: any account linked to its roster entry.
+        "has_person": user.person_id is not None,
     }
