@@ -486,33 +486,357 @@ def _training_enrolment_values(w: World, who: str, route: Route) -> Values:
 
 
 # --- assessments: providers ---
+def _assessment_world(w: World, code: str) -> dict[str, Any]:
+    """The 2025 scheme of `code`'s county (one component of each kind) and `code`'s township scored (80 all
+    round: competent), submitted, approved and published, with an appeal by `code`'s person; made on first use."""
+    from lingtouyang.assessments import services as assessment_services
+    from lingtouyang.assessments.models import Appeal, Result, Scheme
+
+    cache = w.__dict__.setdefault("_assessments", {})
+    town = Region.objects.get(code=code[:9] + "000")
+    if town.code not in cache:
+        county = Region.objects.get(code=code[:6] + "000000")
+        scheme = Scheme.objects.filter(region=county, year=2025).first()
+        if scheme is None:
+            scheme = assessment_services.scheme_create(acting_user=None, region=county, year=2025)
+            for kind, name in (("regular", "矩阵季度"), ("special", "矩阵专项"), ("annual", "矩阵年度")):
+                assessment_services.component_add(acting_user=None, scheme=scheme, kind=kind, name=name,
+                                                  task="矩阵任务" if kind == "special" else "")
+        people = assessment_services.assessed_regions(town.prefix, 2025)
+        assessment_services.scores_record(acting_user=None, scheme=scheme, township=town, entries=[
+            (pid, c.pk, 8000) for pid in people for c in scheme.components.all()])
+        for action in ("submit", "approve", "publish"):
+            assessment_services.township_transition(acting_user=None, scheme=scheme, township=town, action=action)
+        cache[town.code] = {"scheme": scheme, "component": scheme.components.first()}
+    person = w.people[code]
+    found = cache.setdefault(code, {})
+    if not found:
+        result = Result.objects.get(person=person, year=2025)
+        appeal = Appeal.objects.filter(result=result).first() or assessment_services.appeal_file(
+            acting_user=None, result=result, reason=f"矩阵申诉{code}")
+        found.update(cache[town.code], result=result, appeal=appeal)
+    return found
+
+
+def _assessment_out_county(who: str) -> str:
+    """A village of another county than 泸县 (the scheme is the county's: a township sees its county's)."""
+    return f.OUTSIDE_VILLAGE if who == "city" else f.GULIN_VILLAGE
+
+
+def _assessment_scheme_values(w: World, who: str, route: Route) -> Values:
+    inside = _assessment_world(w, f.TANBA)["scheme"]
+    out = _assessment_world(w, _assessment_out_county(who))["scheme"]
+    return Values(inside.pk, [(out.pk, [])], [inside.region.short_name])
+
+
+def _assessment_township_values(w: World, who: str, route: Route) -> Values:
+    _assessment_world(w, f.TANBA)
+    out = _out(w, who)
+    _assessment_world(w, out)
+    inside = Region.objects.get(code=f.YUSI)
+    return Values(inside.code, [(out[:9] + "000", [w.people[out].name])], [inside.short_name])
+
+
+def _assessment_component_values(w: World, who: str, route: Route) -> Values:
+    inside = _assessment_world(w, f.TANBA)["component"]
+    out = _assessment_world(w, _assessment_out_county(who))["component"]
+    return Values(inside.pk, [(out.pk, [])], [inside.name])
+
+
+def _assessment_result_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _assessment_world(w, f.TANBA)["result"], _assessment_world(w, _out(w, who))["result"]
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
+def _assessment_appeal_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _assessment_world(w, f.TANBA)["appeal"], _assessment_world(w, _out(w, who))["appeal"]
+    return Values(inside.pk, [(out.pk, [out.reason])], [])
+
 
 
 # --- pay: providers ---
+def _pay_run(w: World, code: str) -> Any:
+    """A finished 2025 payroll of the region `code` (its county's policy made on first use); made once."""
+    from lingtouyang.pay import services as pay_services
+    from lingtouyang.pay.models import PayPolicy, PayrollRun
+
+    county = code[:6] + "000000"
+    if not PayPolicy.objects.filter(region_id=county).exists():
+        rates = {"basic": {p: 2000 for p in ("party_secretary", "party_member", "village_director", "village_member",
+                                             "community_director", "community_member", "supervision_chair",
+                                             "supervision_member")},
+                 "performance": {"excellent": 1, "competent": 1, "basic": 1, "incompetent": 0},
+                 "incentive": {"excellent": 100, "competent": 80, "basic": 50, "incompetent": 0}}
+        pay_services.policy_version_add(acting_user=None, county=Region.objects.get(code=county),
+                                        effective_from=date(2025, 1, 1), rates=rates)
+    return PayrollRun.objects.filter(region_id=code).first() or pay_services.payroll_run(
+        acting_user=None, region=Region.objects.get(code=code), year=2025)
+
+
+def _pay_run_values(w: World, who: str, route: Route) -> Values:
+    """泸县's run (a township sees its part of it); a run of the account's nearest outside village."""
+    inside, out = _pay_run(w, "510521000000"), _pay_run(w, _out(w, who))
+    return Values(inside.pk, [(out.pk, [w.people[_out(w, who)].name])], [w.people[f.TANBA].name])
+
+
+def _pay_slip_values(w: World, who: str, route: Route) -> Values:
+    from lingtouyang.pay.models import Slip
+
+    inside = Slip.objects.get(run=_pay_run(w, "510521000000"), person=w.people[f.TANBA])
+    out = Slip.objects.get(run=_pay_run(w, _out(w, who)), person=w.people[_out(w, who)])
+    return Values(inside.pk, [(out.pk, [out.person.name])], [inside.person.name])
+
+
+def _pay_policy_values(w: World, who: str, route: Route) -> Values:
+    """泸县's policy; the policy of the nearest outside county (古蔺县 for a township, whose neighbour is in 泸县)."""
+    inside = _pay_run(w, "510521000000").policies[0]["id"]
+    out_code = _out(w, who) if not _out(w, who).startswith("510521") else f.GULIN_VILLAGE
+    return Values(inside, [(_pay_run(w, out_code).policies[0]["id"], [])])
 
 
 # --- economy: providers ---
+def _economy_project(code: str) -> Any:
+    """A 2025 collective-economy project of the village, its name unique to it; made on first use."""
+    from lingtouyang.economy import services as economy_services
+    from lingtouyang.economy.models import Project
+
+    name = f"矩阵经济项目{code}"
+    return Project.objects.filter(region_id=code, name=name).first() or economy_services.project_create(
+        acting_user=None, region=Region.objects.get(code=code), year=2025, name=name, operating_income="100000",
+        operating_cost="1000")
+
+
+def _economy_project_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _economy_project(f.TANBA), _economy_project(_out(w, who))
+    return Values(inside.pk, [(out.pk, [out.name])], [inside.name])
 
 
 # --- careers: providers ---
+def _career_event(w: World, code: str) -> Any:
+    """The village's person selected into township leadership in 2024; made on first use."""
+    from lingtouyang.careers import services as careers_services
+    from lingtouyang.careers.models import CareerEvent
+
+    person = w.people[code]
+    return CareerEvent.objects.filter(person=person).first() or careers_services.event_create(
+        acting_user=None, person=person, kind="township_leadership", date=date(2024, 6, 1),
+        destination=f"矩阵去向{code}")
+
+
+def _career_event_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _career_event(w, f.TANBA), _career_event(w, _out(w, who))
+    return Values(inside.pk, [(out.pk, [out.person.name, out.destination])], [inside.person.name])
 
 
 # --- care: providers ---
+def _care_record(w: World, code: str) -> Any:
+    """A reminder talk with the village's person in 2025, follow-up open; made on first use."""
+    from lingtouyang.care import services as care_services
+    from lingtouyang.care.models import CareRecord
+
+    person = w.people[code]
+    return CareRecord.objects.filter(person=person).first() or care_services.record_create(
+        acting_user=None, person=person, kind="reminder", date=date(2025, 5, 1), by_whom=f"矩阵谈话人{code}",
+        follow_up_due=date(2025, 6, 1))
+
+
+def _care_record_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _care_record(w, f.TANBA), _care_record(w, _out(w, who))
+    return Values(inside.pk, [(out.pk, [out.person.name, out.by_whom])], [inside.person.name])
 
 
 # --- tasks: providers ---
 
+def _task_values(w: World, who: str, route: Route) -> Values:
+    """A key task in 谭坝村 and one in the nearest village outside the account's scope, titled uniquely."""
+    from lingtouyang.tasks import services as task_services
+    from lingtouyang.tasks.models import Task
+
+    def task(code: str) -> Any:
+        title = f"重点任务{code}"
+        return Task.objects.filter(title=title).first() or task_services.task_create(
+            acting_user=None, region=Region.objects.get(code=code), title=title, category="infrastructure",
+            start=date(2025, 1, 1), deadline=date(2025, 12, 31), responsible=f"责任单位{code}")
+
+    inside, out = task(f.TANBA), task(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.title, out.responsible])], [inside.title])
+
 
 # --- governance: providers ---
 
+def _decision_values(w: World, who: str, route: Route) -> Values:
+    """A village decision in 谭坝村 and one in the nearest village outside the account's scope."""
+    from lingtouyang.governance import services as governance_services
+    from lingtouyang.governance.models import Decision
+
+    def decision(code: str) -> Any:
+        title = f"村级决策{code}"
+        return Decision.objects.filter(title=title).first() or governance_services.decision_create(
+            acting_user=None, region=Region.objects.get(code=code), title=title, matter="project")
+
+    inside, out = decision(f.TANBA), decision(NEAREST_OUTSIDE.get(who, f.OUTSIDE_VILLAGE))
+    return Values(inside.pk, [(out.pk, [out.title])], [inside.title])
+
+
+def _checklist_values(w: World, who: str, route: Route) -> Values:
+    """The city's checklists are read by everyone who reads decisions: not region-bound."""
+    from lingtouyang.governance.models import Checklist
+
+    return Values(Checklist.objects.get(code="power_supervision", version=1).pk, [], scoped=False)
+
 
 # --- disclosure: providers ---
+def _disclosure_world(w: World, code: str) -> dict[str, Any]:
+    """In village `code`: a published disclosure and a draft, each with a PDF; made on first use. Outside Luzhou
+    (where the city's catalogue does not apply) the rows are written directly."""
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from lingtouyang.disclosure import ledger as disclosure_ledger
+    from lingtouyang.disclosure import services as disclosure_services
+    from lingtouyang.disclosure.models import Attachment, CatalogueItem, Disclosure
+
+    cache = w.__dict__.setdefault("_disclosures", {})
+    if code in cache:
+        return cache[code]
+    village = Region.objects.get(code=code)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    if code.startswith("5105"):
+        def make(item_code: str, title: str) -> tuple[Any, Any]:
+            item = CatalogueItem.objects.get(region_code=f.CITY, code=item_code)
+            d = disclosure_services.disclosure_create(acting_user=None, village=village, item=item,
+                                                      period_start=date(2026, 1, 1), title=title)
+            a = disclosure_services.attachment_add(acting_user=None, disclosure=d, upload=Upload("矩阵.pdf", pdf))
+            return d, a
+        published, pub_att = make("V01", f"矩阵公开{code}")
+        for step in (disclosure_services.disclosure_submit, disclosure_services.disclosure_review,
+                     disclosure_services.disclosure_approve, disclosure_services.disclosure_publish):
+            step(acting_user=None, disclosure=published)
+        draft, draft_att = make("V08", f"矩阵草稿{code}")
+    else:
+        from django.utils import timezone
+
+        item = CatalogueItem.objects.get(region_code=f.CITY, code="V01")
+        common = {"region": village, "item": item, "item_key": item.key, "period_label": "2026年第1季度",
+                  "period_start": date(2026, 1, 1), "period_end": date(2026, 3, 31)}
+        published = Disclosure.objects.create(title=f"矩阵公开{code}", state="published",
+                                              published_at=timezone.now(), **common)
+        disclosure_ledger.append(published)
+        draft = Disclosure.objects.create(title=f"矩阵草稿{code}", **common)
+        pub_att, draft_att = (Attachment.objects.create(disclosure=d, name="矩阵.pdf", content_type="application/pdf",
+                                                        size=len(pdf), sha256="0" * 64, stored_name=f"{d.pk}x{code}.pdf")
+                              for d in (published, draft))
+    cache[code] = {"published": published, "draft": draft, "pub_att": pub_att, "draft_att": draft_att}
+    return cache[code]
+
+
+def _disclosure_values(w: World, who: str, route: Route) -> Values:
+    """A draft for the edit page, a published disclosure otherwise; in 谭坝村 and the nearest outside village."""
+    kind = "draft" if route.label == "disclosure:edit" else "published"
+    inside, out = _disclosure_world(w, f.TANBA)[kind], _disclosure_world(w, _out(w, who))[kind]
+    return Values(inside.pk, [(out.pk, [out.title])], [inside.title])
+
+
+def _disclosure_attachment_values(w: World, who: str, route: Route) -> Values:
+    """A draft's attachment to download; a published one's to remove (refused: 200) or to download publicly."""
+    if route.label == "disclosure:public_attachment":
+        return Values(_disclosure_world(w, _public_village())["pub_att"].pk, [], scoped=False)
+    kind = "pub_att" if route.label == "disclosure:attachment_remove" else "draft_att"
+    inside, out = _disclosure_world(w, f.TANBA)[kind], _disclosure_world(w, _out(w, who))[kind]
+    return Values(inside.pk, [(out.pk, [out.disclosure.title])], [])
+
+
+def _disclosure_item(code: str) -> Any:
+    """An item of the catalogue owned by `code` (the city's own V01; another region's made on first use)."""
+    from lingtouyang.disclosure.models import CatalogueItem
+
+    if code == f.CITY:
+        return CatalogueItem.objects.get(region_code=f.CITY, code="V01")
+    return CatalogueItem.objects.filter(region_code=code).first() or CatalogueItem.objects.create(
+        region_code=code, code="MX1", effective_from=date(2025, 1, 1), category="service",
+        title=f"矩阵目录{code}", frequency="yearly")
+
+
+def _disclosure_item_values(w: World, who: str, route: Route) -> Values:
+    """For revising: the account's own catalogue's item (the county's own, the city's); another's is 404."""
+    inside = _disclosure_item("510521000000" if who == "county" else f.CITY)
+    out = _disclosure_item(f.GULIN if who == "county" else f.CHENGDU)
+    return Values(inside.pk, [(out.pk, [out.title])], [inside.title])
+
+
+def _disclosure_catalogue_values(w: World, who: str, route: Route) -> Values:
+    """The city's item is shared with everyone in it; another county's (Chengdu's, for the city) is not."""
+    inside = _disclosure_item(f.CITY)
+    out = _disclosure_item(f.CHENGDU if who == "city" else f.GULIN)
+    return Values(inside.pk, [(out.pk, [out.title])], [inside.title])
+
+
+def _disclosure_ledger_values(w: World, who: str, route: Route) -> Values:
+    inside = _disclosure_world(w, f.TANBA)["published"].ledger_entry
+    out = _disclosure_world(w, _out(w, who))["published"].ledger_entry
+    return Values(inside.pk, [(out.pk, [])], [])
+
+
+def _public_village() -> str:
+    """A village none of the world's people live in: its name is public and names no one's scope."""
+    return Region.objects.filter(level=5, code__startswith="510521102").exclude(code__in=list(PEOPLE)).first().code
+
+
+def _public_disclosure_values(w: World, who: str, route: Route) -> Values:
+    return Values(_disclosure_world(w, _public_village())["published"].pk, [], scoped=False)
+
+
+def _public_ledger_values(w: World, who: str, route: Route) -> Values:
+    return Values(_disclosure_world(w, _public_village())["published"].ledger_entry.pk, [], scoped=False)
 
 
 # --- portal: providers ---
+def _portal_village_values(w: World, who: str, route: Route) -> Values:
+    """Public pages: a village without the world's people (its pages name the village and its neighbours,
+    which the world counts as out-of-scope words for other accounts), no scope."""
+    return Values("510503001001", [], scoped=False)  # 上坝街社区, 纳溪区
+
+
+def _portal_region_values(w: World, who: str, route: Route) -> Values:
+    return Values("510503001000", [], scoped=False)  # 安富街道, 纳溪区
+
+
+def _portal_disclosure_values(w: World, who: str, route: Route) -> Values:
+    """The world publishes nothing: a number no published disclosure has (404 for everyone, see EXCEPTIONS;
+    published and refused disclosures are checked in tests/portal/test_pages.py)."""
+    return Values(999_999, [], scoped=False)
 
 
 # --- oversight: providers ---
+def _oversight_thread(code: str) -> Any:
+    """A resident's question to the village `code` (submitted from no address: no rate limit)."""
+    from lingtouyang.oversight import services as oversight_services
+    from lingtouyang.oversight.models import Thread
+
+    body = f"矩阵提问{code}：请公开修路账目。"
+    return Thread.objects.filter(body=body).first() or oversight_services.feedback_submit(
+        village=Region.objects.get(code=code), kind="question", body=body)
+
+
+def _oversight_thread_values(w: World, who: str, route: Route) -> Values:
+    inside, out = _oversight_thread(f.TANBA), _oversight_thread(_out(w, who))
+    return Values(inside.pk, [(out.pk, [out.reference, out.body])], [inside.reference])
+
+
+def _oversight_reference_values(w: World, who: str, route: Route) -> Values:
+    """Public: a thread of 齐心村 (喻寺镇), a village none of the world's people live in, so that its name is no
+    account's out-of-scope word; its page names no person."""
+    return Values(_oversight_thread("510521102233").reference, [], scoped=False)
+
+
+def _oversight_village_values(w: World, who: str, route: Route) -> Values:
+    """Public: 齐心村, as above."""
+    return Values("510521102233", [], scoped=False)
+
+
+def _oversight_disclosure_values(w: World, who: str, route: Route) -> Values:
+    """Public: the world publishes nothing, so a number no published disclosure has: 404 for everyone
+    (EXCEPTIONS); asking about a published one, and refusals, are in tests/oversight/test_public.py."""
+    return Values(999_999, [], scoped=False)
 
 
 # URL kwarg name → provider of values for an account. A kwarg missing here fails the test.
@@ -542,15 +866,38 @@ KWARGS: dict[str, Callable[[World, str, Route], Values]] = {
     "pk": _api_pk_values,
     "format": _format_values,
     # --- assessments ---
+    "assessment_scheme": _assessment_scheme_values,
+    "assessment_township": _assessment_township_values,
+    "assessment_component": _assessment_component_values,
+    "assessment_result": _assessment_result_values,
+    "assessment_appeal": _assessment_appeal_values,
     # --- pay ---
+    "run_id": _pay_run_values,
+    "slip_id": _pay_slip_values,
     # --- economy ---
+    "project_id": _economy_project_values,
     # --- careers ---
+    "event_id": _career_event_values,
     # --- care ---
+    "record_id": _care_record_values,
     # --- tasks ---
+    "task_id": _task_values,
     # --- governance ---
+    "decision_id": _decision_values,
+    "checklist_id": _checklist_values,
     # --- disclosure ---
+    "disclosure_pk": _disclosure_values,
+    "attachment_id": _disclosure_attachment_values,
+    "item_id": _disclosure_item_values,
     # --- portal ---
+    "village_code": _portal_village_values,
+    "region_code": _portal_region_values,
+    "disclosure_id": _portal_disclosure_values,
     # --- oversight ---
+    "thread_id": _oversight_thread_values,
+    "reference": _oversight_reference_values,
+    "feedback_village": _oversight_village_values,
+    "feedback_disclosure": _oversight_disclosure_values,
 }
 API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "person": _person_values,
@@ -570,15 +917,33 @@ API_PK: dict[str, Callable[[World, str, Route], Values]] = {
     "training-session": _training_session_values,
     "training-enrolment": _training_enrolment_values,
     # --- assessments ---
+    "assessment-scheme": _assessment_scheme_values,
+    "assessment-result": _assessment_result_values,
+    "assessment-appeal": _assessment_appeal_values,
     # --- pay ---
+    "pay-policy": _pay_policy_values,
+    "payroll-run": _pay_run_values,
+    "pay-slip": _pay_slip_values,
     # --- economy ---
+    "economy-project": _economy_project_values,
     # --- careers ---
+    "career-event": _career_event_values,
     # --- care ---
+    "care-record": _care_record_values,
     # --- tasks ---
+    "task": _task_values,
     # --- governance ---
+    "decision": _decision_values,
+    "checklist": _checklist_values,
     # --- disclosure ---
+    "disclosure-catalogue": _disclosure_catalogue_values,
+    "disclosure": _disclosure_values,
+    "disclosure-ledger": _disclosure_ledger_values,
+    "public-disclosure": _public_disclosure_values,
+    "public-ledger": _public_ledger_values,
     # --- portal ---
     # --- oversight ---
+    "oversight-thread": _oversight_thread_values,
 }
 
 
@@ -781,29 +1146,223 @@ ROUTES: dict[str, Rule] = {
     "api:socialwork-registration-list": Rule("view_training", api=True),
     "api:socialwork-registration-detail": Rule("view_training", api=True, shows=True),
     # --- assessments ---
+    "assessments:home": Rule("view_assessment"),
+    "assessments:scheme_create": Rule("manage_assessment_scheme"),
+    "assessments:scheme": Rule("view_assessment", shows=True),
+    "assessments:scheme_edit": Rule("manage_assessment_scheme", shows=True),
+    "assessments:components": Rule("manage_assessment_scheme", method="post"),  # an empty form: 200 with its errors
+    "assessments:export": Rule("export"),  # and view_assessment, which all who export have
+    # A township's page lists its cadres: village accounts (a cadre sees only their own) get 404 (EXCEPTIONS).
+    "assessments:township": Rule("view_assessment", shows=True),
+    "assessments:grid": Rule("enter_scores", shows=True),
+    "assessments:import": Rule("enter_scores"),  # GET: the template
+    "assessments:import_confirm": Rule("enter_scores", method="post"),  # nothing previewed: 200 with the reason
+    "assessments:transition": Rule("view_assessment", method="post"),  # no step named: 200 with the reason
+    "assessments:result": Rule("view_assessment", shows=True),
+    "assessments:form_pdf": Rule("view_assessment"),  # a PDF: its contents are checked in tests/assessments/test_pdf.py
+    "assessments:result_grade": Rule("enter_scores", method="post"),  # an empty form: 200 with its errors
+    "assessments:consequence_add": Rule("enter_scores", method="post"),  # likewise
+    "assessments:appeals": Rule("view_assessment"),
+    "assessments:appeal_decide": Rule("approve_assessment", method="post"),  # likewise
+    "assessments:mine": Rule(None),  # no account here is linked: the page says so
+    "assessments:appeal_file": Rule(None, method="post"),  # no account here is linked: 404 (EXCEPTIONS)
+    "api:assessment-scheme-list": Rule("view_assessment", api=True),
+    "api:assessment-scheme-detail": Rule("view_assessment", api=True),
+    "api:assessment-result-list": Rule("view_assessment", api=True),
+    "api:assessment-result-detail": Rule("view_assessment", api=True, shows=True),
+    "api:assessment-appeal-list": Rule("view_assessment", api=True),
+    "api:assessment-appeal-detail": Rule("view_assessment", api=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in tests/assessments/test_api.py.
+    "api:assessment-appeal-decide": Rule("view_assessment", api=True),
     # --- pay ---
+    "pay:runs": Rule("view_pay"),
+    "pay:run_create": Rule("run_payroll"),
+    "pay:run": Rule("view_pay", shows=True),
+    "pay:run_export": Rule("view_pay", shows=True),  # and `export`, which all who have view_pay have
+    "pay:slip": Rule("view_pay", shows=True),  # and one's own slip (no account of the matrix is linked)
+    "pay:mine": Rule(None),
+    "pay:policies": Rule("view_pay"),
+    "pay:policy_add": Rule("manage_pay_policy"),
+    "pay:rewards": Rule("view_pay"),
+    "pay:reward_add": Rule("run_payroll"),
+    "api:pay-policy-list": Rule("view_pay", api=True),
+    "api:pay-policy-detail": Rule("view_pay", api=True),
+    "api:payroll-run-list": Rule("view_pay", api=True),
+    "api:payroll-run-detail": Rule("view_pay", api=True),
+    # Any account: its jurisdiction's slips with view_pay, else its own person's (none here: 404 / empty list).
+    "api:pay-slip-list": Rule(None, api=True),
+    "api:pay-slip-detail": Rule(None, api=True, shows=True),
     # --- economy ---
+    "economy:totals": Rule("view_management"),
+    "economy:export": Rule("export"),
+    "economy:projects": Rule("view_management"),
+    "economy:create": Rule("manage_economy"),
+    "economy:detail": Rule("view_management", shows=True),
+    "economy:edit": Rule("manage_economy", shows=True),
+    "economy:delete": Rule("manage_economy", method="post"),  # unconfirmed: 200 with the reason, nothing deleted
+    "economy:cadre_add": Rule("manage_economy", method="post"),  # an empty form: 200 with its errors
+    "economy:cadre_remove": Rule("manage_economy", method="post"),
+    "api:economy-project-list": Rule("view_management", api=True),
+    "api:economy-project-detail": Rule("view_management", api=True, shows=True),
+    "api:economy-project-add-cadre": Rule("view_management", api=True),
+    "api:economy-project-remove-cadre": Rule("view_management", api=True),
+    "api:economy-village-total-list": Rule("view_management", api=True),
     # --- careers ---
+    "careers:list": Rule("view_management"),
+    "careers:create": Rule("manage_careers"),
+    "careers:report": Rule("view_management"),
+    "careers:detail": Rule("view_management", shows=True),
+    "careers:edit": Rule("manage_careers", shows=True),
+    "careers:timeline": Rule("view_management", shows=True),
+    "api:career-event-list": Rule("view_management", api=True),
+    "api:career-event-detail": Rule("view_management", api=True, shows=True),
     # --- care ---
+    "care:list": Rule("view_management"),
+    "care:create": Rule("manage_care"),
+    "care:without": Rule("view_management", shows=True),
+    "care:without_export": Rule("export", shows=True),
+    "care:detail": Rule("view_management", shows=True),
+    "care:edit": Rule("manage_care", shows=True),
+    "care:follow_up": Rule("manage_care", method="post"),  # an empty form: 200 with its errors
+    "api:care-record-list": Rule("view_management", api=True),
+    "api:care-record-detail": Rule("view_management", api=True, shows=True),
+    "api:care-record-follow-up": Rule("view_management", api=True),
+    "api:care-without-list": Rule("view_management", api=True, shows=True),
     # --- tasks ---
+    "tasks:list": Rule("view_management"),
+    "tasks:overdue": Rule("view_management"),
+    "tasks:create": Rule("manage_tasks"),
+    "tasks:detail": Rule("view_management", shows=True),
+    "tasks:edit": Rule("manage_tasks", shows=True),
+    "tasks:progress": Rule("manage_tasks", method="post"),  # an empty form: 200 with its errors
+    "tasks:cancel": Rule("manage_tasks", method="post"),  # likewise
+    "tasks:indicators": Rule("view_management"),  # the account's own region; others' 404: tests/tasks
+    "tasks:indicator_record": Rule("manage_tasks", method="post"),  # an empty form: 200 with its errors
+    "tasks:indicator_create": Rule("manage_tasks", method="post"),  # likewise (the service says: the city's)
+    "tasks:indicators_export": Rule("export"),  # and view_management: every role with export has it
+    "api:task-list": Rule("view_management", api=True),
+    "api:task-detail": Rule("view_management", api=True, shows=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in tests/tasks.
+    "api:task-progress": Rule("view_management", api=True),
+    "api:task-cancel": Rule("view_management", api=True),
+    "api:indicator-list": Rule("view_management", api=True),
+    "api:indicator-value-list": Rule("view_management", api=True),
     # --- governance ---
+    "governance:decisions": Rule("view_management"),
+    "governance:decision_create": Rule("record_decisions"),
+    "governance:compliance": Rule("view_management"),  # the account's own region; others' 404: tests/governance
+    "governance:checklists": Rule("view_management"),
+    "governance:checklist_new": Rule("manage_checklists"),
+    "governance:checklist": Rule("view_management"),
+    "governance:decision": Rule("view_management", shows=True),
+    "governance:decision_step": Rule("record_decisions", method="post"),  # an empty form: 200 with its errors
+    "governance:decision_checks": Rule("record_decisions", method="post"),  # nothing answered: 200 with the reason
+    "api:checklist-list": Rule("view_management", api=True),
+    "api:checklist-detail": Rule("view_management", api=True),
+    "api:decision-list": Rule("view_management", api=True),
+    "api:decision-detail": Rule("view_management", api=True, shows=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in tests/governance.
+    "api:decision-step": Rule("view_management", api=True),
+    "api:decision-checks": Rule("view_management", api=True),
     # --- disclosure ---
+    "disclosure:home": Rule("view_disclosure"),
+    "disclosure:list": Rule("view_disclosure"),
+    "disclosure:create": Rule("draft_disclosure"),
+    "disclosure:detail": Rule("view_disclosure", shows=True),
+    "disclosure:edit": Rule("draft_disclosure", shows=True),
+    "disclosure:move": Rule("view_disclosure", method="post"),  # an empty form: 200 with its errors
+    "disclosure:correct": Rule("draft_disclosure", shows=True),
+    "disclosure:attachment_add": Rule("draft_disclosure", method="post"),  # likewise
+    "disclosure:attachment": Rule("view_disclosure"),
+    "disclosure:attachment_remove": Rule("draft_disclosure", method="post"),  # of a published one: refused, 200
+    "disclosure:public_attachment": Rule(None, public=True),  # published only: tests/disclosure/test_views.py
+    "disclosure:catalogue": Rule("view_disclosure"),
+    "disclosure:catalogue_add": Rule("manage_catalogue"),
+    "disclosure:catalogue_revise": Rule("manage_catalogue", shows=True),
+    "disclosure:compliance": Rule("view_compliance"),
+    "disclosure:compliance_export": Rule("view_compliance"),
+    "disclosure:ledger": Rule("view_disclosure"),
+    "api:disclosure-catalogue-list": Rule("view_disclosure", api=True),
+    "api:disclosure-catalogue-detail": Rule("view_disclosure", api=True, shows=True),
+    "api:disclosure-list": Rule("view_disclosure", api=True),
+    "api:disclosure-detail": Rule("view_disclosure", api=True, shows=True),
+    "api:disclosure-move": Rule("view_disclosure", api=True),  # POST only: tests/disclosure/test_api.py
+    "api:disclosure-ledger-list": Rule("view_disclosure", api=True),
+    "api:disclosure-ledger-detail": Rule("view_disclosure", api=True),
+    # Public, no login, published data only (drafts are 404: tests/disclosure/test_api.py).
+    "api:public-disclosure-list": Rule(None, api=True, public=True),
+    "api:public-disclosure-detail": Rule(None, api=True, public=True),
+    "api:public-ledger-list": Rule(None, api=True, public=True),
+    "api:public-ledger-detail": Rule(None, api=True, public=True),
+    "api:public-ledger-verify": Rule(None, api=True, public=True),
     # --- portal ---
+    "portal:home": Rule(None, public=True),
+    "portal:search": Rule(None, public=True),
+    "portal:search_json": Rule(None, public=True),
+    "portal:counter": Rule(None, public=True),
+    "portal:region": Rule(None, public=True),
+    "portal:village": Rule(None, public=True),
+    "portal:poster": Rule(None, public=True),
+    "portal:disclosure": Rule(None, public=True),
+    "portal:verify": Rule(None, public=True),
     # --- oversight ---
+    "oversight:inbox": Rule("view_disclosure"),
+    "oversight:export": Rule("export"),  # and view_disclosure, which every role with export has
+    "oversight:thread": Rule("view_disclosure", shows=True),
+    "oversight:answer": Rule("answer_feedback", method="post"),  # an empty form: 200 with its errors
+    "oversight:moderate": Rule("moderate_feedback", method="post"),  # likewise
+    "oversight_public:lookup": Rule(None, public=True),
+    "oversight_public:ask": Rule(None, public=True),
+    "oversight_public:ask_about": Rule(None, public=True),  # the world publishes nothing: 404 (EXCEPTIONS)
+    "oversight_public:thread": Rule(None, public=True),
+    "oversight_public:village": Rule(None, public=True),
+    "api:oversight-thread-list": Rule("view_disclosure", api=True),
+    "api:oversight-thread-detail": Rule("view_disclosure", api=True, shows=True),
+    # POST only (405 to a GET past the capability check); the POSTs are checked in tests/oversight/test_api.py.
+    "api:oversight-thread-answer": Rule("view_disclosure", api=True),
+    "api:oversight-thread-hide": Rule("view_disclosure", api=True),
+    "api:oversight-thread-unhide": Rule("view_disclosure", api=True),
+    "api:oversight-thread-close": Rule("view_disclosure", api=True),
+    "api:public-feedback-list": Rule(None, api=True, public=True),
+    "api:public-feedback-detail": Rule(None, api=True, public=True),
 }
 
 # Exceptions to the default, by (route, who); "*" is any signed-in account.
 EXCEPTIONS: dict[tuple[str, str], int] = {
     # --- assessments ---
+    # Village accounts see their own person's assessment only, and these accounts are linked to nobody.
+    **{(name, who): 404 for name in ("assessments:township", "assessments:transition", "assessments:result",
+                                     "assessments:form_pdf",
+                                     "api:assessment-result-detail", "api:assessment-appeal-detail")
+       for who in ("village", "supervisor")},
+    ("assessments:appeal_file", "*"): 404,
+    **{("api:assessment-appeal-decide", who): 405 for who in ("city", "county", "township", "village", "supervisor")},
     # --- pay ---
+    **{("api:pay-slip-detail", who): 404 for who in ("village", "supervisor", "reviewer")},
     # --- economy ---
+    **{(f"api:economy-project-{name}", who): 405 for name in ("add-cadre", "remove-cadre")
+       for who in ("city", "county", "township", "village", "supervisor")},
     # --- careers ---
     # --- care ---
+    **{("api:care-record-follow-up", who): 405 for who in ("city", "county", "township", "village", "supervisor")},
     # --- tasks ---
+    **{(f"api:task-{name}", who): 405 for name in ("progress", "cancel")
+       for who in ("city", "county", "township", "village", "supervisor")},
     # --- governance ---
+    **{(f"api:decision-{name}", who): 405 for name in ("step", "checks")
+       for who in ("city", "county", "township", "village", "supervisor")},
     # --- disclosure ---
+    **{("api:disclosure-move", who): 405 for who in ("city", "county", "township", "village", "supervisor")},
+    ("api:public-ledger-verify", "*"): 400,  # no village given: refused with the reason
+    ("api:public-ledger-verify", ANON): 400,
     # --- portal ---
+    ("portal:disclosure", "*"): 404,
+    ("portal:disclosure", ANON): 404,
     # --- oversight ---
+    ("oversight_public:ask_about", "*"): 404,
+    ("oversight_public:ask_about", ANON): 404,
+    **{(f"api:oversight-thread-{name}", who): 405 for name in ("answer", "hide", "unhide", "close")
+       for who in ("city", "county", "township", "village", "supervisor")},
     **{(f"api:training-{name}", who): 405 for name in ("session-cancel", "enrolment-withdraw")
        for who in ("city", "county", "township", "village", "supervisor")},
     # --- training: attendance ---
@@ -1058,6 +1617,13 @@ def _policy_form(county: str) -> dict[str, Any]:
             "senior": "500", "note": ""}
 
 
+ECONOMY, CARE = frozenset({"county", "township"}), frozenset({"county", "township"})  # manage_economy, manage_care
+CAREERS = frozenset({"county"})  # manage_careers
+_PROJECT_FORM = {"year": 2025, "name": "越权项目", "operating_income": "1000", "operating_cost": "0"}
+_CAREER_FORM = {"kind": "township_leadership", "date": "2024-06-01", "destination": "越权去向", "end_posts": "on"}
+_CARE_FORM = {"kind": "hardship", "date": "2025-05-01", "by_whom": "越权", "amount": "100"}
+
+
 WRITES: dict[str, Write] = {
     # Pages: an object out of scope is 404; a region out of scope is refused by the form (200, no redirect).
     "page: edit a person out of scope": Write(False, E, 404, lambda w, who: (
@@ -1251,6 +1817,28 @@ WRITES: dict[str, Write] = {
                                                               "level": "assistant"}), True),
     "page: add a subsidy policy for an in-scope county": Write(False, TRAINING_ADMINS, 302, lambda w, who: (
         "post", reverse("socialwork:policy_add"), _policy_form("510521000000")), True),
+    # --- economy (manage_economy: county, township), careers (manage_careers: county), care (manage_care) ---
+    "page: record a project in a village out of scope": Write(False, ECONOMY, 200, lambda w, who: (
+        "post", reverse("economy:create"), {"region": _out(w, who), **_PROJECT_FORM})),
+    "api: record a project in a village out of scope": Write(True, ECONOMY, 404, lambda w, who: (
+        "post", reverse("api:economy-project-list"), {"region": _out(w, who), **_PROJECT_FORM})),
+    "page: edit a project out of scope": Write(False, ECONOMY, 404, lambda w, who: (
+        "post", reverse("economy:edit", args=[_economy_project(_out(w, who)).pk]), _PROJECT_FORM)),
+    "page: name a cadre out of scope on an in-scope project": Write(False, ECONOMY, 200, lambda w, who: (
+        "post", reverse("economy:cadre_add", args=[_economy_project(f.TANBA).pk]), {"person": _p(w, who).pk})),
+    "page: record a career event for a person out of scope": Write(False, CAREERS, 200, lambda w, who: (
+        "post", reverse("careers:create"), {"person": _p(w, who).pk, **_CAREER_FORM})),
+    "api: record a career event for a person out of scope": Write(True, CAREERS, 404, lambda w, who: (
+        "post", reverse("api:career-event-list"), {"person": _p(w, who).pk, **_CAREER_FORM, "end_posts": True})),
+    "page: record care for a person out of scope": Write(False, CARE, 200, lambda w, who: (
+        "post", reverse("care:create"), {"person": _p(w, who).pk, **_CARE_FORM})),
+    "page: follow up a care record out of scope": Write(False, CARE, 404, lambda w, who: (
+        "post", reverse("care:follow_up", args=[_care_record(w, _out(w, who)).pk]),
+        {"done_on": "2025-05-20", "note": "越权"})),
+    "page: record an in-scope career event that ends the posts": Write(False, CAREERS, 302, lambda w, who: (
+        "post", reverse("careers:create"), {"person": w.people[f.TANBA].pk, **_CAREER_FORM}), True),
+    "page: record care for an in-scope cadre": Write(False, CARE, 302, lambda w, who: (
+        "post", reverse("care:create"), {"person": w.people[f.TANBA].pk, **_CARE_FORM}), True),
     # --- training: attendance (mark_attendance: city, county, township) ---
     "page: mark someone out of scope present at a 泸县 sitting": Write(False, MARKERS, 200, lambda w, who: (
         "post", reverse("training:sitting_sheet", args=[_sitting(w)]),

@@ -101,4 +101,27 @@ def policy_in_force(county_code: str, on: date) -> dict[str, tuple[Decimal, date
     return found
 
 
-__all__ = ["monthly_subsidies", "monthly_subsidy", "policy_in_force", "rate_in_force", "subsidy_for"]
+def subsidy_sql(people_sql: str, on_param: str = "on") -> str:
+    """The same rule as `monthly_subsidies`, set-based: a SELECT of (person_id, level, monthly_amount) for the
+    people `people_sql` selects (a query or CTE of `person_id`), on the day bound to `%(<on_param>)s`. Only
+    people with a subsidy due appear. The payroll embeds it; tests check it against `monthly_subsidies`."""
+    on = f"%({on_param})s"
+    ranks = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in LEVEL_RANK.items())
+    levels = " ".join(f"WHEN {rank} THEN '{level}'" for level, rank in LEVEL_RANK.items())
+    duty = ", ".join(f"'{p}'" for p in DUTY_POSTS)
+    return f"""
+SELECT c.person_id, c.level, r.monthly_amount
+FROM (SELECT g.person_id, CASE max(CASE g.level {ranks} END) {levels} END AS level
+      FROM socialwork_registration g JOIN ({people_sql}) w ON w.person_id = g.person_id
+      WHERE g.result = 'passed' AND g.certificate_no <> '' AND g.certificate_date <= {on}
+      GROUP BY g.person_id) c
+JOIN (SELECT a.person_id, min(substr(a.region_id, 1, 6)) || '000000' AS county
+      FROM people_appointment a JOIN ({people_sql}) w ON w.person_id = a.person_id
+      WHERE a.post IN ({duty}) AND a.start_date <= {on} AND (a.end_date IS NULL OR a.end_date > {on})
+      GROUP BY a.person_id) d ON d.person_id = c.person_id
+JOIN socialwork_subsidyrate r ON r.region_id = d.county AND r.level = c.level
+ AND r.effective_from = (SELECT max(r2.effective_from) FROM socialwork_subsidyrate r2
+                         WHERE r2.region_id = d.county AND r2.level = c.level AND r2.effective_from <= {on})"""  # noqa: S608 - fixed names
+
+
+__all__ = ["monthly_subsidies", "monthly_subsidy", "policy_in_force", "rate_in_force", "subsidy_for", "subsidy_sql"]
