@@ -160,3 +160,17 @@ def test_render_failure_does_not_raise(monkeypatch, caplog):
     monkeypatch.setattr(render, "_render_village", lambda code: 1 / 0)
     render.render_village(f.TANBA)
     assert "rendering village" in caplog.text
+
+
+def test_a_rebuild_without_pages_leaves_each_disclosure_to_its_first_request(
+        client, users, django_capture_on_commit_callbacks, portal_dir: Path):
+    d = _publish(users, django_capture_on_commit_callbacks, draft(users["village"]))
+    page = render.disclosure_path(f.TANBA, d.pk)
+    page.unlink()
+    render.village_path(f.TANBA).unlink()
+    assert render.render_all("510521102", pages=False) >= 1
+    assert render.village_path(f.TANBA).is_file() and d.title in render.village_path(f.TANBA).read_text()
+    assert not page.exists()
+    response = client.get(f"/open/v/{f.TANBA}/d/{d.pk}/")
+    assert response.status_code == 200 and d.title in response.content.decode()
+    assert page.is_file()
