@@ -183,9 +183,40 @@ def run(base: str, out: Path, only: set[str], language: str) -> None:
             s.shot("29-sitting-qr", sitting_qr)
             s.shot("30-secondments", "/secondments/")
             s.shot("31-social-work", "/social-work/")
+            # Use and management (用·管), as the county.
+            s.shot("40-assessment", "/assessments/", charts_drawn)
+            s.shot("41-payroll-runs", "/pay/")
+            run = s.page.locator("main table tbody a[href*='/pay/runs/']").first.get_attribute("href")
+            s.shot("42-payroll-run", run)
+            slip = s.page.locator("main a[href*='/pay/slips/']").first.get_attribute("href")
+            s.shot("43-pay-slip", slip)
+            s.shot("44-pay-policies", "/pay/policies/")
+            s.shot("45-economy", "/economy/?region=510524&year=2025")
+            s.shot("46-careers", "/careers/")
+            s.shot("47-care-none", "/care/without/")
+            s.shot("48-tasks", "/tasks/")
+            s.shot("49-indicators", "/tasks/indicators/", charts_drawn)
+            s.shot("50-decisions", "/governance/decisions/")
+            s.shot("51-disclosure-compliance", "/disclosure/compliance/", charts_drawn)
+            s.shot("52-feedback-inbox", "/oversight/")
 
-            s.as_user("tanba")  # a village cadre: their own training record
+            s.as_user("tanba")  # a village cadre: their own training record, grade, pay, the village's disclosures
             s.shot("32-my-training", "/training/mine/")
+            s.shot("53-my-assessment", "/assessments/mine/")
+            s.shot("54-my-pay", "/pay/mine/")
+            s.shot("55-village-disclosure", "/disclosure/")
+
+            s.as_user(None)  # a resident on the public portal
+            s.shot("60-portal-home", "/open/")
+            s.shot("61-portal-search", "/open/search/?q=hys")
+            s.shot("62-portal-village", f"/open/v/{VILLAGE}/")
+            disclosure = s.page.locator("main a[href*='/d/']").first.get_attribute("href")
+            s.shot("63-portal-disclosure", disclosure)
+            s.shot("64-portal-poster", f"/open/v/{VILLAGE}/poster/")
+            s.shot("65-portal-verify", f"/open/verify/{VILLAGE}/")
+            s.shot("66-portal-ask", f"/open/feedback/ask/{VILLAGE}/")
+
+            s.as_user("tanba")
             s.page.locator("label.nav-button").click() if width_name == "phone" else None
             s.shot("33-menu", None)
 
