@@ -7,6 +7,7 @@ scripts/browser-deps.sh)."""
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,24 @@ import pytest
 
 from lingtouyang.regions.loader import load_luzhou
 from tests import factories
+
+# Data migrations whose rows the pages need (catalogue, checklists, indicators, response deadlines): a flush
+# removes them like the regions, so they are seeded again, each seed a no-op when its rows are there.
+SEED_MIGRATIONS = [
+    "lingtouyang.disclosure.migrations.0002_default_catalogue",
+    "lingtouyang.governance.migrations.0002_default_checklists",
+    "lingtouyang.tasks.migrations.0002_default_indicators",
+    "lingtouyang.oversight.migrations.0002_sichuan_policy",
+]
+
+
+def load_seeds() -> None:
+    from django.apps import apps
+
+    load_luzhou()
+    for name in SEED_MIGRATIONS:
+        importlib.import_module(name).seed(apps, None)
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -58,13 +77,13 @@ def _regions_kept(django_db_setup, django_db_blocker) -> Iterator[None]:  # noqa
     find the session's divisions again (tests/conftest.py loads them once per session)."""
     yield
     with django_db_blocker.unblock():
-        load_luzhou()
+        load_seeds()
 
 
 @pytest.fixture
 def server(browser, live_server, upload_dir) -> str:  # noqa: ANN001
     """The live server's address, with Luzhou's divisions in its (transactional) database."""
-    load_luzhou()  # the previous test's flush removed them; a no-op when they are there
+    load_seeds()  # the previous test's flush removed them; a no-op when they are there
     return live_server.url
 
 

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
+    """Signed in, reading English (the explanations are rendered in the reader's language)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
