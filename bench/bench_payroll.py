@@ -128,7 +128,7 @@ terms AS (
          t.term - 5 * row_number() OVER (PARTITION BY t.person_id, t.region_id ORDER BY t.term) AS grp
   FROM (SELECT DISTINCT x.person_id, x.region_id, x.term FROM people_appointment x
         JOIN cur p ON p.rk = 1 AND p.person_id = x.person_id AND p.region_id = x.region_id
-        WHERE x.term <= p.term) t),
+        WHERE x.term <= p.term AND x.region_id BETWEEN '{low}' AND '{high}') t),
 tr AS (SELECT person_id, region_id, count(*) - 1 AS n, max(term) AS last FROM terms GROUP BY person_id, region_id, grp),
 c AS (
   SELECT cur.*, tr.n, CASE WHEN cur.deputy THEN cur.deputy_share ELSE 100 END AS share

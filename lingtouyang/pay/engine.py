@@ -343,7 +343,10 @@ FROM (SELECT r.*, count(*) OVER (PARTITION BY r.person_id, r.grp) - 1 AS reelect
             FROM (SELECT DISTINCT p.person_id, p.region_id, p.post, p.principal, p.policy_id, p.principal_amount,
                                   p.share, p.term AS paid_term, a.term
                   FROM {PAID} p JOIN people_appointment a
-                    ON a.person_id = p.person_id AND a.region_id = p.region_id AND a.term <= p.term) t) r) x
+                    ON a.person_id = p.person_id AND a.region_id = p.region_id AND a.term <= p.term
+                  -- Implied by the join (the paid post's village is in the region), stated so that only the
+                  -- region's appointments are read, not every person's in the country.
+                  WHERE a.region_id BETWEEN %(low)s AND %(high)s) t) r) x
 WHERE term = paid_term"""
 
 
