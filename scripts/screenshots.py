@@ -193,10 +193,10 @@ def run(base: str, out: Path, only: set[str], language: str) -> None:
             s.shot("44-pay-policies", "/pay/policies/")
             s.shot("45-economy", "/economy/?region=510524&year=2025")
             s.shot("46-careers", "/careers/")
-            s.shot("47-care-none", "/care/without/")
+            s.shot("47-care-none", "/care/none-this-year/")
             s.shot("48-tasks", "/tasks/")
             s.shot("49-indicators", "/tasks/indicators/", charts_drawn)
-            s.shot("50-decisions", "/governance/decisions/")
+            s.shot("50-decisions", "/governance/")
             s.shot("51-disclosure-compliance", "/disclosure/compliance/", charts_drawn)
             s.shot("52-feedback-inbox", "/oversight/")
 
