@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres browser-deps lint messages bench-import bench-list bench-selection bench-training bench-portal bench-payroll clean
+.PHONY: install demo test check test-sqlite test-postgres browser-deps lint messages bench-import bench-list bench-selection bench-training bench-portal bench-payroll clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: install
 
 test: install
 	bash scripts/test.sh
+
+# Lint, the security linter against its reviewed baseline, dependency audit (also run by `make test`).
+check: install
+	bash scripts/check.sh
 
 browser-deps:
 	bash scripts/browser-deps.sh

@@ -8,6 +8,8 @@ ci=${CI:-false}
 
 bash scripts/browser-deps.sh || { [ "$ci" = true ] && { echo "browser dependencies missing" >&2; exit 1; }; true; }
 
+bash scripts/check.sh
+
 echo "== tests on SQLite =="
 env -u DATABASE_URL $BIN/pytest "$@"
 
