@@ -22,11 +22,16 @@ def _dev_secrets() -> dict[str, str]:
     """Keys for a laptop: made once under var/, used only when the environment provides none."""
     path = VAR_DIR / "dev-secrets.json"
     if path.exists():
-        return json.loads(path.read_text())
+        values = json.loads(path.read_text())
+        if "BACKUP_KEY" not in values:  # a file from before backups: add their key, keep the others
+            values["BACKUP_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+            path.write_text(json.dumps(values, indent=2))
+        return values
     values = {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "BACKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     path.write_text(json.dumps(values, indent=2))
     path.chmod(0o600)
@@ -80,6 +85,7 @@ INSTALLED_APPS = [
     "lingtouyang.regions",
     "lingtouyang.accounts",
     "lingtouyang.audit",
+    "lingtouyang.backup",
     "lingtouyang.people",
     "lingtouyang.review",
     "lingtouyang.reserves",
@@ -170,9 +176,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "lingtouyang.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lingtouyang.accounts.validators.UsernameInPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -196,13 +203,122 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Lockout (django-axes): this many failed log-ins within the cool-off lock the account name, and separately
+# (with its own limit: offices share one address) the address, for the cool-off; the right password is
+# refused meanwhile. Counted in the database, so every web process sees the same counts. An administrator
+# unlocks an account on its page; `lingtouyang unlock-account NAME` does it from the command line.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LINGTOUYANG_LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "lingtouyang.accounts.lockout.LockoutHandler"
+AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours, as axes reads a float
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The same address the audit trail records: X-Real-IP only from a trusted proxy, never a raw header.
+AXES_CLIENT_IP_CALLABLE = "lingtouyang.audit.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "lingtouyang.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Attempts during a lockout do not prolong it: the cool-off runs from the lock, as the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe the counts: it would clear every failure from its address, another account's too.
+AXES_RESET_ON_SUCCESS = False
+# Log-ins and log-outs are in the audit trail already; no second copy of who logged in from where.
+AXES_DISABLE_ACCESS_LOG = True
+# The second factor (TOTP): required for these roles (and superusers) wherever real keys are configured;
+# the laptop demo runs without it unless REQUIRE_2FA=true. Every account may turn it on for itself.
+LINGTOUYANG_2FA_REQUIRED = envbool("REQUIRE_2FA", not USING_DEV_KEYS)
+LINGTOUYANG_2FA_ROLES = frozenset(envlist("LINGTOUYANG_2FA_ROLES", "city_admin,county_admin"))
+# Wrong codes make the next try wait 1, 2, 4, 8 … seconds (per device; a right code resets it).
+OTP_TOTP_THROTTLE_FACTOR = 1
 # --- end of authentication (accounts) ------------------------------------------------------------
 
 # --- web hardening ---------------------------------------------------------------------------------
+from csp.constants import NONE, SELF  # noqa: E402 - kept beside the policy it spells
+
+# Content-Security-Policy: scripts and styles only from our own files (no inline code, no style attributes,
+# no eval), nothing framed, no plugins, forms posting only here. Images only from here too: the QR codes are
+# inline <svg> and no page uses a data: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Served over HTTPS (production, behind nginx): redirect plain HTTP, tell browsers to use HTTPS only for a year,
+# cookies only over TLS. nginx terminates TLS and must set X-Forwarded-Proto itself (deploy/nginx-portal.conf);
+# the application listens on 127.0.0.1 only, so no client can send that header straight to it.
+HTTPS = envbool("HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# Rate limits (portal search, residents' feedback) count in the cache. Every web process must share the counts:
+# Redis when REDIS_URL is set; otherwise each process counts alone (fine for one process, the laptop and tests).
+if envstr("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("REDIS_URL"),
+                          "KEY_PREFIX": "lingtouyang"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public portal search: at most this many requests per address per minute (answered 429 beyond).
+LINGTOUYANG_SEARCH_PER_MINUTE = envint("LINGTOUYANG_SEARCH_PER_MINUTE", 60)
+# Evidence and attachment files (PDF, JPEG, PNG): the largest accepted. Spreadsheets: IMPORT_MAX_BYTES.
+LINGTOUYANG_UPLOAD_MAX_BYTES = envint("LINGTOUYANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # --- end of web hardening --------------------------------------------------------------------------
 
 # --- data protection and audit ---------------------------------------------------------------------
+# data protection: the field encryption key ring (core/crypto.py). FIELD_ENCRYPTION_KEY encrypts; the keys in
+# FIELD_ENCRYPTION_OLD_KEYS (comma-separated, base64) only decrypt, until `lingtouyang rotate-keys` has moved
+# every row to the current key. FIELD_CIPHER: aes-gcm, or sm4-gcm (national cryptography) where OpenSSL has it;
+# a bad key or a cipher this machine lacks stops the start.
+def _data_protection() -> tuple[list[str], str, str]:
+    from lingtouyang.core import crypto
+
+    old = [v for v in envlist("FIELD_ENCRYPTION_OLD_KEYS") if crypto.decode_key(v, "FIELD_ENCRYPTION_OLD_KEYS")]
+    index_old = envstr("BLIND_INDEX_OLD_KEY")
+    if index_old:
+        crypto.decode_key(index_old, "BLIND_INDEX_OLD_KEY")
+    return old, crypto.check_cipher(envstr("FIELD_CIPHER", "aes-gcm")), index_old
+
+
+# data protection: BLIND_INDEX_OLD_KEY, the previous blind-index key while `rotate-keys --blind-index` runs.
+FIELD_ENCRYPTION_OLD_KEYS, LINGTOUYANG_FIELD_CIPHER, BLIND_INDEX_OLD_KEY = _data_protection()
+# audit: the hash of the audit trail's chain (core/digest.py): sha256, or sm3 (national cryptography) where the
+# installed OpenSSL has it; sm3 on a machine without it stops the start. Each event records its own algorithm.
+def _hash_algorithm() -> str:
+    from lingtouyang.core import digest
+
+    return digest.check(envstr("HASH_ALGORITHM", "sha256"))
+
+
+LINGTOUYANG_HASH_ALGORITHM = _hash_algorithm()
+# audit: events are kept at least this many days (six months, 等保三级); prune-audit refuses anything younger.
+LINGTOUYANG_AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 183)
+if LINGTOUYANG_AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 183 (six months)")
 # --- end of data protection and audit --------------------------------------------------------------
+
+# --- backup and fault tolerance --------------------------------------------------------------------
+# The key of `lingtouyang backup` / `restore` archives: 32 random bytes, base64. Production sets it (and keeps a
+# copy away from the backups); on a laptop it is a development key under var/. Unset in production, backup
+# refuses to run and says so.
+BACKUP_KEY = envstr("BACKUP_KEY") or (_VALUES.get("BACKUP_KEY", "") if not _GIVEN else "")
+# A roster import still "running" this long after it was started has lost its process (killed, machine
+# restarted): it is shown as failed and its file may be imported again. The largest import allowed takes a few
+# minutes.
+IMPORT_STALE_MINUTES = envint("IMPORT_STALE_MINUTES", 30)
+# --- end of backup and fault tolerance -------------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -241,6 +357,17 @@ SPECTACULAR_SETTINGS = {
         "CareRecordKindEnum": "lingtouyang.care.models.Kind",
     },
 }
+
+# --- API fuzzing -----------------------------------------------------------------------------------
+# The schema documents every operation's refusals (400/401/403/404) as well as its success.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "lingtouyang.api.schema.document_errors",
+]
+# Query parameters are checked against the schema: a malformed filter is refused (400), never ignored.
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["lingtouyang.api.params.DocumentedQuery"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "lingtouyang.api.schema.AutoSchema"
+# --- end of API fuzzing ----------------------------------------------------------------------------
 
 # Largest roster file accepted, in data rows; beyond this the file is refused before any work.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)

@@ -22,5 +22,6 @@ if [ -z "$pg_url" ]; then
   echo "== PostgreSQL: none found (set DATABASE_URL to test on it) — skipped =="
   exit 0
 fi
+bash scripts/system-deps.sh || { [ "$ci" = true ] && { echo "pg_dump/pg_restore missing" >&2; exit 1; }; true; }
 echo "== tests on PostgreSQL ($pg_url) =="
 DATABASE_URL=$pg_url $BIN/pytest -m "not browser" "$@"

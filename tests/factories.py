@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 from typing import Any
 
+from django.test import Client, RequestFactory
 from stdnum.cn import ric
 
 from lingtouyang.accounts.models import User
@@ -43,6 +44,12 @@ def make_user(username: str, role: str, region_code: str, **extra: Any) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+def login(client: Client, username: str, password: str = PASSWORD) -> bool:
+    """Sign a test client in with the account's password. Client.login passes no request to
+    authenticate(), which django-axes (first among the backends) refuses; this hands it one."""
+    return client.login(request=RequestFactory().post("/login/"), username=username, password=password)
 
 
 # Named users, one per role, and the places they stand. 谭坝村 is in 喻寺镇, 泸县; 古蔺县 is elsewhere.

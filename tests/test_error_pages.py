@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def village_client() -> Client:
     f.make_user("tanba-cadre", Role.VILLAGE_CADRE, f.TANBA)
     client = Client()
-    assert client.login(username="tanba-cadre", password=f.PASSWORD)
+    assert f.login(client, "tanba-cadre")
     return client
 
 

@@ -34,12 +34,18 @@ class AppointmentSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.short_name", read_only=True)
     id_number = serializers.CharField(source="id_masked", read_only=True)
+    phone = serializers.SerializerMethodField()
 
     class Meta:
         model = Person
         fields = ["id", "name", "gender", "ethnicity", "birth_date", "id_number", "political_status", "education",
                   "region", "region_name", "phone", "source"]
         read_only_fields = fields
+
+    def get_phone(self, obj: Person) -> str:
+        """Full for those who may edit the person, masked for other readers (Person.phone_for)."""
+        request = self.context.get("request")
+        return obj.phone_for(request.user) if request is not None else obj.phone_masked
 
 
 class PersonInput(serializers.Serializer):

@@ -1,9 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from lingtouyang.accounts.api import obtain_token
 from lingtouyang.api import views
+from lingtouyang.api.fallback import NoSuchRoute
 from lingtouyang.appointments import api as appointments_api
 from lingtouyang.assessments import api as assessments_api
 from lingtouyang.care import api as care_api
@@ -63,7 +64,10 @@ portal_api.register(router)
 oversight_api.register(router)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    # Issued against the password and, where two-step verification applies, a one-time code.
+    path("auth/token/", obtain_token, name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("", include(router.urls)),
+    # Last: what no route above matches (an id that is not a number, a misspelt name).
+    re_path(r"^(?P<rest>.+)$", NoSuchRoute.as_view(), name="no-such-route"),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -56,16 +56,17 @@ def _in_scope(request: Request, obj: Any, capability: str) -> Any:
     return obj
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("parent", str, description="children of this region code"),
     OpenApiParameter("level", int, description="1 province … 5 village"),
     OpenApiParameter("q", str, description="code, name, pinyin or pinyin initials (prefix)"),
-])
+]))
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
     permission_classes = [Capability]
     read_capability = write_capability = "view_regions"
     lookup_field = "code"
+    lookup_value_regex = "[0-9]{1,12}"  # anything else is no region (and PostgreSQL refuses NUL in a lookup)
 
     @extend_schema(responses={200: StructureSerializer}, parameters=[])
     @action(detail=True, methods=["get"])
@@ -92,10 +93,10 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return qs.search(params.get("q", ""))
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix within your jurisdiction"),
     OpenApiParameter("q", str, description="name, pinyin or initials (prefix)"),
-])
+]))
 class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PersonSerializer
     permission_classes = [Capability]
@@ -115,7 +116,7 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         if not data.validated_data.get("id_number"):
             raise ValidationError({"id_number": [_("an ID number is required")]})
         person = _call(services.person_create, acting_user=request.user, **data.validated_data)
-        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+        return Response(PersonSerializer(person, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PersonInput, responses={200: PersonSerializer})
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -123,13 +124,13 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         data = PersonInput(data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
         person = _call(services.person_update, acting_user=request.user, person=person, **data.validated_data)
-        return Response(PersonSerializer(person).data)
+        return Response(PersonSerializer(person, context=self.get_serializer_context()).data)
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix within your jurisdiction"),
     OpenApiParameter("person", int), OpenApiParameter("current", bool),
-])
+]))
 class AppointmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Posts held: read, and corrected (dates, term). Under 村官区管 a new appointment, or the end of a current
     one, is an appointment request the county approves (`appointment-requests/`), so there is no POST here."""

@@ -4,7 +4,7 @@ published results); appeals are filed by the cadre and decided by the county. Ou
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.assessments import selectors, services
 from lingtouyang.assessments.models import Appeal, Component, Grade, Result, ResultState, Scheme
@@ -54,8 +55,8 @@ class ResultSerializer(serializers.ModelSerializer):
                   "grade_note", "quota_override", "published_on"]
 
 
-@extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("state", str, enum=ResultState.values),
-                           OpenApiParameter("grade", str, enum=Grade.values)])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("year", YEAR), OpenApiParameter("state", str, enum=ResultState.values),
+                           OpenApiParameter("grade", str, enum=Grade.values)]))
 class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     """Assessment results within your jurisdiction; a cadre's account reads its own published results only."""
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lingtouyang.assessments.models import CRITICISM_KINDS, ComponentKind, ConsequenceKind, Grade
+from lingtouyang.core.uploads import WorkbookField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 BAND = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
@@ -29,7 +30,7 @@ class ComponentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = WorkbookField(label=_("Excel file (.xlsx)"))
 
 
 class GradeForm(forms.Form):

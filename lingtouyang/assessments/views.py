@@ -205,8 +205,9 @@ def export(request: HttpRequest, assessment_scheme: int) -> HttpResponse:
           *[engine.points_text(scores.get((r.person_id, c.pk))) for c in comps],
           "" if r.score is None else str(r.score), grades.get(r.computed_grade, ""), grades.get(r.grade, ""),
           states.get(r.state, r.state), r.grade_note, r.quota_override] for r in rows.iterator(chunk_size=2000)),
-        sheet=_("Assessment"), note=_("Assessment %(year)d, %(county)s") % {"year": scheme.year,
-                                                                             "county": scheme.region.short_name})
+        sheet=_("Assessment"), note="\n".join([
+            _("Assessment %(year)d, %(county)s") % {"year": scheme.year, "county": scheme.region.short_name},
+            _("Scope (region code prefix): %(prefix)s") % {"prefix": prefix or _("all")}]))
 
 
 # --- a township: results, grid, import, workflow ------------------------------------------------------------

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from lingtouyang.audit.chain import seal_on_commit, stamp
 from lingtouyang.audit.context import current_actor
 from lingtouyang.audit.models import AuditEvent
 from lingtouyang.core.scope import CODE_LENGTH
@@ -37,15 +38,19 @@ def audit_record(
     who = user if user is not None else actor.user
     if who is not None and not getattr(who, "is_authenticated", False):
         who = None
-    return AuditEvent.objects.create(
-        actor=who,
-        actor_name=getattr(who, "username", "") or ("" if actor.address != "cli" else "cli"),
-        address=actor.address,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+    fields = stamp({
+        "actor_id": who.pk if who is not None else None,
+        "actor_name": getattr(who, "username", "") or ("" if actor.address != "cli" else "cli"),
+        "address": actor.address,
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
         # A prefix ("510521") is stored as its region's 12-digit code, or no scoped reader would see the row.
-        region_code=region_code.ljust(CODE_LENGTH, "0") if region_code else "",
-        changes=changes or {},
-        outcome=outcome,
-    )
+        "region_code": region_code.ljust(CODE_LENGTH, "0") if region_code else "",
+        "changes": changes or {},
+        "outcome": outcome,
+    })
+    event = AuditEvent.objects.create(**fields)
+    # Linked into the hash chain once this transaction commits (chain.py says why not now).
+    seal_on_commit()
+    return event

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.care import selectors, services
 from lingtouyang.care.models import CareRecord, Kind
@@ -68,7 +69,7 @@ class PersonWithoutCareSerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix"),
     OpenApiParameter("kind", str, enum=Kind.values),
-    OpenApiParameter("year", int),
+    OpenApiParameter("year", YEAR),
     OpenApiParameter("open", bool, description="reminder talks whose follow-up is not done"),
 ]))
 class CareRecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -115,7 +116,7 @@ class CareRecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix (default: your own region)"),
-    OpenApiParameter("year", int, description="default: this year"),
+    OpenApiParameter("year", YEAR, description="default: this year"),
 ]))
 class WithoutCareViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     """Current cadres with no care record in the year."""

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.careers import selectors, services
 from lingtouyang.careers.models import CareerEvent, Kind
@@ -49,7 +50,7 @@ class CareerEventChange(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix"),
     OpenApiParameter("kind", str, enum=Kind.values),
-    OpenApiParameter("year", int),
+    OpenApiParameter("year", YEAR),
 ]))
 class CareerEventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Career events (三个通道, 能上能下) of people in your jurisdiction."""

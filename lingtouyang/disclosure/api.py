@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.core.scope import parse_prefix
 from lingtouyang.disclosure import ledger, selectors, services
@@ -133,10 +134,10 @@ class MoveInput(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="village code or region prefix"),
     OpenApiParameter("state", str), OpenApiParameter("item", str, description="item code"),
-])
+]))
 class DisclosureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Disclosures of your jurisdiction in every state. A village cadre creates drafts; `move` is one step of
     the workflow (each step's capability is checked by the service)."""
@@ -199,7 +200,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
                   "recorded_at"]
 
 
-@extend_schema(parameters=[OpenApiParameter("village", str, description="village code")])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("village", str, description="village code")]))
 class LedgerEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The ledger's entries in your jurisdiction."""
 
@@ -225,12 +226,12 @@ def _village_param(request: Request, required: bool = False) -> str:
     return raw
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("village", str, description="village code (12 digits)"),
     OpenApiParameter("item", str, description="item code"),
-    OpenApiParameter("year", int, description="periods starting in this year"),
+    OpenApiParameter("year", YEAR, description="periods starting in this year"),
     OpenApiParameter("all_versions", bool, description="include versions replaced by a correction"),
-])
+]))
 class PublicDisclosureViewSet(viewsets.ReadOnlyModelViewSet):
     """Published disclosures, for anyone: nothing else is ever returned (a draft, or a disclosure in review,
     is 404 like a missing one). Residents' ID numbers are masked, phone numbers absent."""
@@ -270,7 +271,7 @@ class VerifySerializer(serializers.Serializer):
     matches_your_head = serializers.BooleanField(allow_null=True, required=False)
 
 
-@extend_schema(parameters=[OpenApiParameter("village", str, description="village code (12 digits)")])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("village", str, description="village code (12 digits)")]))
 class PublicLedgerViewSet(viewsets.ReadOnlyModelViewSet):
     """A village's ledger entries, for anyone, and `verify`: the chain re-computed now from what is shown."""
 

@@ -10,46 +10,29 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-SIGNATURES = [
-    (b"%PDF-", ("application/pdf", "pdf")),
-    (b"\x89PNG\r\n\x1a\n", ("image/png", "png")),
-    (b"\xff\xd8\xff", ("image/jpeg", "jpg")),
-]
-EXTENSIONS = {"pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg", "jpeg"}}
+from lingtouyang.core import uploads
+
+KINDS = (uploads.PDF, uploads.PNG, uploads.JPEG)
+# Stored extension of each kind.
+EXTENSION = {uploads.PDF: "pdf", uploads.PNG: "png", uploads.JPEG: "jpg"}
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "LINGTOUYANG_DISCLOSURE_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.LINGTOUYANG_UPLOAD_MAX_BYTES)
 
 
 def directory() -> Path:
     return Path(settings.UPLOAD_DIR) / "disclosure"
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
-
-
 def check(upload: Any) -> tuple[str, str]:
     """(content type, extension) of an acceptable upload: a PDF, PNG or JPEG by its bytes, whose name says
     the same, not empty and not above the cap."""
-    if upload.size > max_bytes():
-        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {"mb": max_bytes() // 2**20}})
-    if upload.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    upload.seek(0)
-    kind = sniff(upload.read(16))
-    upload.seek(0)
-    if kind is None:
-        raise ValidationError({"file": _("Attachments must be PDF, PNG or JPEG files.")})
-    suffix = Path(upload.name or "").suffix.lower().lstrip(".")
-    if suffix and suffix not in EXTENSIONS[kind[1]]:
-        raise ValidationError({"file": _("The file is not what its name says: its content is %(kind)s.")
-                               % {"kind": kind[1].upper()}})
-    return kind
+    kind = uploads.check_upload(upload, kinds=KINDS, max_bytes=max_bytes(), field="file",
+                                wrong_kind=_("Attachments must be PDF, PNG or JPEG files."))
+    return uploads.CONTENT_TYPES[kind], EXTENSION[kind]
 
 
 def store(upload: Any, extension: str) -> tuple[str, str]:

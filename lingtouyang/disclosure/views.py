@@ -435,6 +435,7 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
             for r in rows)
     note = _("Overdue disclosures in %(region)s on %(on)s") % {"region": region.short_name if region else "",
                                                                 "on": on.isoformat()}
+    note += "\n" + _("Scope (region code prefix): %(prefix)s") % {"prefix": prefix or _("all")}
     return xlsx_response(f"disclosure-overdue-{prefix or 'all'}-{on:%Y%m%d}.xlsx", headers, data,
                          sheet=_("Overdue"), note=note)
 

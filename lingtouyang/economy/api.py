@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.economy import selectors, services
 from lingtouyang.economy.models import Project
@@ -67,7 +68,7 @@ class VillageTotalSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix"),
-    OpenApiParameter("year", int, description="the year (default: last year)"),
+    OpenApiParameter("year", YEAR, description="the year (default: last year)"),
 ]))
 class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
                      viewsets.ReadOnlyModelViewSet):
@@ -133,7 +134,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.De
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix"),
-    OpenApiParameter("year", int, description="the year (default: last year)"),
+    OpenApiParameter("year", YEAR, description="the year (default: last year)"),
     OpenApiParameter("order", str, enum=list(selectors.ORDERS)),
     OpenApiParameter("min_net", str, description="net income at least (yuan)"),
 ]))

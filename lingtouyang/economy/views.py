@@ -64,7 +64,9 @@ def totals_export(request: HttpRequest) -> HttpResponse:
                  changes={"region": filters.region, "year": filters.year})
     headers = [_("Region code"), _("Township"), _("Village or community"), _("Projects"),
                _("Operating income (yuan)"), _("Operating cost (yuan)"), _("Net income (yuan)")]
-    note = _("Collective economy %(year)d, region %(region)s") % {"year": filters.year, "region": filters.region or "–"}
+    note = "\n".join([
+        _("Collective economy %(year)d, region %(region)s") % {"year": filters.year, "region": filters.region or "–"},
+        _("Scope (region code prefix): %(prefix)s") % {"prefix": filters.region or user_prefix(request.user, READ) or _("all")}])
     return xlsx_response(f"economy-{filters.year}-{filters.region or 'all'}.xlsx", headers, rows,
                          sheet=str(filters.year), note=note)
 

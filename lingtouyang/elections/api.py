@@ -3,13 +3,14 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call, _prefix_param
 from lingtouyang.elections import selectors, services
 from lingtouyang.elections.models import Election, ElectionCandidate
@@ -82,10 +83,10 @@ class ElectionCandidateInput(serializers.Serializer):
     post = serializers.ChoiceField(choices=Post.choices)
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix within your jurisdiction"),
-    OpenApiParameter("term", int), OpenApiParameter("state", str, enum=Election.State.values),
-])
+    OpenApiParameter("term", YEAR), OpenApiParameter("state", str, enum=Election.State.values),
+]))
 class ElectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Term elections in your jurisdiction; one election with its candidates and outcome; POST plans one."""
 
@@ -157,7 +158,7 @@ class ElectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ElectionSerializer(election).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("election", int, description="one election's candidates")])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("election", int, description="one election's candidates")]))
 class ElectionCandidateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Candidates of elections in your jurisdiction; POST adds one (cleared by the joint review)."""
 

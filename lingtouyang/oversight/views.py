@@ -133,5 +133,6 @@ def export_view(request: HttpRequest) -> HttpResponse:
                _("Disclosure"), _("Name"), _("Question or complaint")]
     audit_record("export.feedback", region_code=filters.region or request.user.scope_prefix, user=request.user,
                  changes={"filters": [None, f"region={filters.region} show={filters.show} kind={filters.kind}"]})
+    note = _("Scope (region code prefix): %(prefix)s") % {"prefix": filters.region or request.user.scope_prefix or _("all")}
     return xlsx_response(f"feedback-{filters.region or request.user.scope_prefix or 'all'}.xlsx", headers, rows,
-                         sheet=_("Feedback"))
+                         sheet=_("Feedback"), note=note)

@@ -123,7 +123,8 @@ def run_export(request: HttpRequest, run_id: int) -> HttpResponse:
             "period": run.period, "region": run.region.name, "run": run.pk,
             "finished": timezone.localtime(run.finished_at).strftime("%Y-%m-%d %H:%M") if run.finished_at else ""},
         _("One row per line of each pay slip; each amount is rounded once, half up to 0.01 yuan."),
-        _("Rows of your jurisdiction only.")])
+        _("Rows of your jurisdiction only."),
+        _("Scope (region code prefix): %(prefix)s") % {"prefix": request.user.scope_prefix or _("all")}])
     return xlsx_response(f"payroll-{run.region_id}-{run.period}-{run.pk}.xlsx", LEDGER_HEADERS,
                          selectors.ledger_rows(request.user, run), sheet=_("Pay ledger"), note=note)
 

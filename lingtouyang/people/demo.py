@@ -30,7 +30,7 @@ from lingtouyang.core import crypto
 from lingtouyang.core.bulk import allocate_ids, insert_rows
 from lingtouyang.people.codes import Gender, Post, Source
 from lingtouyang.people.idnumber import mask
-from lingtouyang.people.models import PERSON_BULK_FIELDS, Appointment, Person
+from lingtouyang.people.models import PERSON_BULK_FIELDS, Appointment, Person, phone_columns
 from lingtouyang.people.naming import name_keys
 from lingtouyang.regions.models import Kind, Level, Region
 
@@ -195,7 +195,7 @@ def _person(rng: random.Random, code: str, member: _Member, age: int, start: dat
     phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
     row = [code, name, full, initials, gender, "01" if rng.random() < 0.97 else rng.choice(("06", "07", "15")),
            born, crypto.encrypt(number), crypto.blind_index(number), mask(number), party,
-           _education(rng, age, previous), phone, source]
+           _education(rng, age, previous), *phone_columns(phone), source]
     return _Person(row, age)
 
 

@@ -3,9 +3,9 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from lingtouyang.core.uploads import WorkbookField
 from lingtouyang.people.codes import (
     EDUCATION_CHOICES,
     ETHNICITY_CHOICES,
@@ -75,13 +75,4 @@ class AppointmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("roster file (.xlsx)"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB; split it.") % {"mb": limit // 2**20})
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        return upload
+    file = WorkbookField(label=_("roster file (.xlsx)"))

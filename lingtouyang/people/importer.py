@@ -40,7 +40,7 @@ from lingtouyang.people.codes import (
     Source,
 )
 from lingtouyang.people.idnumber import IdNumberError, compact, mask, parse_id_number
-from lingtouyang.people.models import PERSON_BULK_FIELDS, Appointment, Person
+from lingtouyang.people.models import PERSON_BULK_FIELDS, Appointment, Person, phone_columns
 from lingtouyang.people.naming import name_keys
 from lingtouyang.people.normalize import CellError, parse_date, parse_phone, text
 from lingtouyang.regions.models import Region
@@ -420,7 +420,12 @@ class RosterImporter:
         if prefix is None:
             raise FileRejected(_("Your role may not import rosters."))
         indexes = [r.index for r in self.rows]
-        taken = _on_roster(indexes)
+        # While the blind-index key is being rotated (rotate-keys --blind-index), a person not yet recomputed
+        # carries the index under the previous key: look for that too, counted as the row's own.
+        previous = {crypto.blind_index(r.person[5], settings.BLIND_INDEX_OLD_KEY): r.index for r in self.rows} \
+            if settings.BLIND_INDEX_OLD_KEY else {}
+        taken = _on_roster(indexes + list(previous))
+        taken |= {previous[i] for i in taken if i in previous}
         # The file's appointments are open-ended from their start: one clashes with a holder whose term
         # has not ended by then (rules.overlaps). Per village and post, the latest end (date.max: open).
         held: dict[tuple[str, str], date] = {}
@@ -460,7 +465,7 @@ class RosterImporter:
         region, name, gender, ethnicity, born, number, political, education, phone, source = r.person
         full, initials = name_keys(name)
         return (pk, region, name, full, initials, gender, ethnicity, born, crypto.encrypt(number), r.index, mask(number),
-                political, education, phone, source, self.now, self.now)
+                political, education, *phone_columns(phone), source, self.now, self.now)
 
     def write(self) -> None:
         now = self.now

@@ -4,15 +4,18 @@
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lingtouyang.audit.context import acting_as
+from lingtouyang.audit.services import audit_record
 from lingtouyang.people.importer import import_roster
 from lingtouyang.people.models import ImportJob
 
@@ -38,6 +41,30 @@ def import_job_create(*, acting_user: Any, upload: UploadedFile, address: str) -
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
     return job
+
+
+def import_jobs_fail_stale() -> int:
+    """Jobs still queued or running IMPORT_STALE_MINUTES after they were started have lost their process (killed,
+    machine restarted): the import wrote nothing (it commits in one transaction at its very end), so they are
+    marked failed, saying so, and their file may simply be imported again. Returns how many."""
+    cutoff = timezone.now() - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    stale = ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
+                                     created_at__lt=cutoff)
+    count = 0
+    for job in stale.select_related("created_by"):
+        with transaction.atomic(), translation.override(job.language):
+            # Conditional: a job that finished meanwhile keeps its own outcome.
+            changed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+                report=[str(_("The import stopped before it finished (its process ended); nothing was imported. "
+                              "Upload the file again."))])
+            if changed:
+                audit_record("roster.import_abandoned", obj=job, region_code=job.region_code, outcome="failed",
+                             changes={"file": job.file_name, "rows_done": job.rows_done})
+                count += 1
+        if changed:
+            Path(job.stored_path).unlink(missing_ok=True)  # the upload holds full ID numbers; keep it no longer
+    return count
 
 
 def import_job_run(job_id: int, *, address: str = "") -> ImportJob:

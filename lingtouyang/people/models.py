@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lingtouyang.core import crypto
-from lingtouyang.core.scope import ScopedQuerySet
+from lingtouyang.core.scope import ScopedQuerySet, in_prefix, user_prefix
 from lingtouyang.people.codes import (
     EDUCATION_CHOICES,
     ETHNICITY_CHOICES,
@@ -50,7 +51,9 @@ class Person(models.Model):
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     political_status = models.CharField(_("political status"), max_length=2, choices=POLITICAL_STATUS_CHOICES)
     education = models.CharField(_("education"), max_length=2, choices=EDUCATION_CHOICES)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The phone number only encrypted (core/crypto.py); lists and read-only roles get the masked form.
+    phone_cipher = models.BinaryField(null=True, blank=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OTHER)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,10 +82,26 @@ class Person(models.Model):
         """Decrypts; callers must have checked `view_full_id` and audited the view."""
         return crypto.decrypt(self.id_cipher)
 
+    def phone_number(self) -> str:
+        """The phone number in clear; for those who maintain the roster (see `phone_for`)."""
+        return crypto.decrypt(self.phone_cipher) if self.phone_cipher else ""
+
+    def phone_for(self, user: Any) -> str:
+        """Full for those who may edit this person (they keep the roster and call the cadres), masked for
+        everyone else who sees them."""
+        prefix = user_prefix(user, "edit_people") if user is not None else ""
+        return self.phone_number() if prefix is not None and in_prefix(self.region_id, prefix) else self.phone_masked
+
+
+def phone_columns(phone: str) -> tuple[bytes | None, str]:
+    """(phone_cipher, phone_masked) for a parsed phone number, or an empty one; batch writers use it."""
+    return (crypto.encrypt(phone), crypto.mask_phone(phone)) if phone else (None, "")
+
 
 # The columns batch writers (import, demo data) fill, in the order their row tuples follow.
 PERSON_BULK_FIELDS = ["id", "region_id", "name", "name_pinyin", "name_initials", "gender", "ethnicity", "birth_date",
-                      "id_cipher", "id_index", "id_masked", "political_status", "education", "phone", "source",
+                      "id_cipher", "id_index", "id_masked", "political_status", "education", "phone_cipher",
+                      "phone_masked", "source",
                       "created_at", "updated_at"]
 
 

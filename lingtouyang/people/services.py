@@ -19,15 +19,20 @@ from lingtouyang.core.scope import in_prefix, user_prefix
 from lingtouyang.people import rules
 from lingtouyang.people.codes import SINGLE_HOLDER_POSTS
 from lingtouyang.people.idnumber import IdNumberError, parse_id_number
-from lingtouyang.people.models import Appointment, Person
+from lingtouyang.people.models import Appointment, Person, phone_columns
 from lingtouyang.people.naming import name_keys
 from lingtouyang.people.normalize import CellError, parse_phone
 from lingtouyang.regions.models import Region
 
 PERSON_FIELDS = [
-    "region", "name", "gender", "ethnicity", "birth_date", "political_status", "education", "phone", "source",
+    "region", "name", "gender", "ethnicity", "birth_date", "political_status", "education", "source",
 ]  # fmt: skip
 AUDITED_PERSON_FIELDS = [*PERSON_FIELDS, "id_masked"]
+
+
+def _audited(person: Person) -> dict[str, Any]:
+    # The phone is given as `phone` and stored only encrypted: the trail records its masked form.
+    return {**model_to_dict(person, AUDITED_PERSON_FIELDS), "phone": person.phone_masked or None}
 
 
 def _check_region_in_scope(acting_user: Any, region: Region, field: str = "region") -> None:
@@ -77,8 +82,13 @@ def _apply_id(person: Person, info: Any) -> None:
     person.id_masked = info.masked
 
 
-def _id_taken(index: str, exclude_pk: int | None = None) -> bool:
-    return Person.objects.filter(id_index=index).exclude(pk=exclude_pk).exists()
+def _apply_phone(person: Person, phone: str) -> None:
+    person.phone_cipher, person.phone_masked = phone_columns(phone)
+
+
+def _id_taken(number: str, exclude_pk: int | None = None) -> bool:
+    # Both indexes while the blind-index key is being rotated: a row not yet recomputed still counts.
+    return Person.objects.filter(id_index__in=crypto.blind_index_candidates(number)).exclude(pk=exclude_pk).exists()
 
 
 def person_create(*, acting_user: Any, id_number: str, **data: Any) -> Person:
@@ -91,18 +101,19 @@ def person_create(*, acting_user: Any, id_number: str, **data: Any) -> Person:
     person.name = person.name.strip()
     person.name_pinyin, person.name_initials = name_keys(person.name)
     _apply_id(person, info)
-    if _id_taken(person.id_index):
+    _apply_phone(person, data.get("phone") or "")
+    if _id_taken(info.number):
         raise ValidationError({"id_number": _("a person with this ID number is already on the roster")})
-    person.full_clean(exclude=["id_cipher", "id_index", "id_masked"])
+    person.full_clean(exclude=["id_cipher", "id_index", "id_masked", "phone_cipher", "phone_masked"])
     with transaction.atomic():
         person.save()
         audit_record("person.create", obj=person, region_code=person.region_id,
-                     changes=diff({}, model_to_dict(person, AUDITED_PERSON_FIELDS)), user=acting_user)
+                     changes=diff({}, _audited(person)), user=acting_user)
     return person
 
 
 def person_update(*, acting_user: Any, person: Person, id_number: str | None = None, **data: Any) -> Person:
-    before = model_to_dict(person, AUDITED_PERSON_FIELDS)
+    before = _audited(person)
     _check_region_in_scope(acting_user, person.region)
     errors: dict[str, list[str]] = {}
     info = _validate_person(data, id_number or None, errors, partial=True)
@@ -126,18 +137,23 @@ def person_update(*, acting_user: Any, person: Person, id_number: str | None = N
     for key, value in data.items():
         if key in PERSON_FIELDS:
             setattr(person, key, value)
+    phone_changed = "phone" in data and (data["phone"] or "") != person.phone_number()
+    if phone_changed:
+        _apply_phone(person, data["phone"] or "")
     person.name = person.name.strip()
     person.name_pinyin, person.name_initials = name_keys(person.name)
     if info is not None:
         _apply_id(person, info)
-        if _id_taken(person.id_index, exclude_pk=person.pk):
+        if _id_taken(info.number, exclude_pk=person.pk):
             raise ValidationError({"id_number": _("a person with this ID number is already on the roster")})
     elif (problem := rules.age_problem(person.birth_date, timezone.localdate())) and "birth_date" in data:
         raise ValidationError({"birth_date": problem})
-    person.full_clean(exclude=["id_cipher", "id_index", "id_masked"])
-    changes = diff(before, model_to_dict(person, AUDITED_PERSON_FIELDS))
+    person.full_clean(exclude=["id_cipher", "id_index", "id_masked", "phone_cipher", "phone_masked"])
+    changes = diff(before, _audited(person))
     if info is not None:
         changes["id_number"] = ["***", "***"]  # that it changed; never the number itself
+    if phone_changed and "phone" not in changes:
+        changes["phone"] = [before["phone"], person.phone_masked]  # same mask, another number
     with transaction.atomic():
         person.save()
         audit_record("person.update", obj=person, region_code=person.region_id, changes=changes, user=acting_user)

@@ -52,7 +52,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     history = person_history(request.user, person, appointments)
     talent_tags = list(person.talent_tags.order_by("earned_on", "tag"))
     return render(request, "people/detail.html", {"person": person, "appointments": appointments,
-                                                  "history": history, "talent_tags": talent_tags})
+                                                  "history": history, "talent_tags": talent_tags,
+                                                  "phone": person.phone_for(request.user)})
 
 
 @login_required
@@ -67,8 +68,9 @@ def person_reveal_id(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _person_initial(person: Person) -> dict[str, Any]:
-    fields = ["name", "gender", "birth_date", "ethnicity", "political_status", "education", "phone", "source"]
-    return {**{f: getattr(person, f) for f in fields}, "region": person.region_id}
+    fields = ["name", "gender", "birth_date", "ethnicity", "political_status", "education", "source"]
+    # Only editors reach this form, and they see the full number (Person.phone_for).
+    return {**{f: getattr(person, f) for f in fields}, "region": person.region_id, "phone": person.phone_number()}
 
 
 @login_required

@@ -9,7 +9,7 @@ from lingtouyang.core.scope import get_visible_or_404
 from lingtouyang.core.web import require_capability
 from lingtouyang.core.xlsx import XLSX
 from lingtouyang.people.forms import ImportForm
-from lingtouyang.people.jobs import import_job_create
+from lingtouyang.people.jobs import import_job_create, import_jobs_fail_stale
 from lingtouyang.people.models import ImportJob
 from lingtouyang.people.template import write_template
 
@@ -22,12 +22,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
         job = import_job_create(acting_user=request.user, upload=form.cleaned_data["file"],
                                 address=client_address(request))
         return redirect("people:import_status", job_id=job.pk)
+    import_jobs_fail_stale()  # a job whose process died must not look as if it were still running
     recent = ImportJob.objects.visible_to(request.user)[:10]
     return render(request, "people/import.html", {"form": form, "recent": recent})
 
 
 @login_required
 def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    import_jobs_fail_stale()
     job = get_visible_or_404(ImportJob.objects.all(), request.user, id=job_id)
     template = "people/_import_progress.html" if request.headers.get("HX-Request") else "people/import_status.html"
     return render(request, template, {"job": job})

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lingtouyang.audit.middleware import client_address
+from lingtouyang.core import ratelimit
 from lingtouyang.portal import counter, selectors
 from lingtouyang.portal import render as pages
 from lingtouyang.regions.models import Level
@@ -107,23 +109,48 @@ def _search(request: HttpRequest) -> tuple[str, str, list[selectors.Place], str]
     return q, region_code, selectors.search_villages(q, within), ""
 
 
+SEARCH_WINDOW = 60  # seconds: LINGTOUYANG_SEARCH_PER_MINUTE per address in each
+
+
+def _search_refused(request: HttpRequest) -> str:
+    """The message for an address over the search limit (a script hammering the index), or ""."""
+    from django.conf import settings
+
+    if ratelimit.hit("portal-search", client_address(request), settings.LINGTOUYANG_SEARCH_PER_MINUTE,
+                     SEARCH_WINDOW):
+        return ""
+    return _("Too many searches from your connection in the last minute. Please wait a minute and try again.")
+
+
+def _refused(response: HttpResponse) -> HttpResponse:
+    response["Retry-After"] = str(SEARCH_WINDOW)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """The results page: the search form works without script."""
     from django.conf import settings
 
-    q, region_code, results, error = _search(request)
+    refused = _search_refused(request)
+    q, region_code, results, error = ("", "", [], refused) if refused else _search(request)
     response = render(request, "portal/search.html", {
         "q": q, "region_code": region_code, "results": results, "error": error, "limit": selectors.SEARCH_LIMIT,
         "counties": selectors.counties(settings.PORTAL_HOME_REGION), "feedback_url": pages.feedback_url(),
-    })
+    }, status=429 if refused else 200)
+    if refused:
+        return _refused(response)
     response["Cache-Control"] = "public, max-age=300"
     return response
 
 
 @require_GET
-def search_json(request: HttpRequest) -> JsonResponse:
+def search_json(request: HttpRequest) -> HttpResponse:
     """Suggestions as you type: at most SEARCH_LIMIT villages, each with its township, county and page."""
+    refused = _search_refused(request)
+    if refused:
+        return _refused(JsonResponse({"error": refused, "results": []}, status=429))
     q, _region, results, error = _search(request)
     if error:
         return JsonResponse({"error": error, "results": []}, status=400)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lingtouyang.core.uploads import WorkbookField
 from lingtouyang.people.codes import (
     EDUCATION_CHOICES,
     ETHNICITY_CHOICES,
@@ -75,7 +76,7 @@ class ScoreForm(forms.Form):
 
 
 class ScoreImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = WorkbookField(label=_("Excel file (.xlsx)"))
 
 
 class TransitionForm(forms.Form):

@@ -295,7 +295,8 @@ def _export(request: HttpRequest, campaign: Campaign, kind: str, headers: list[s
             sheet: str) -> HttpResponse:
     audit_record(f"export.recruitment_{kind}", obj=campaign, region_code=campaign.region_id, user=request.user,
                  changes={"campaign": campaign.pk, "rows": len(rows)})
-    note = "\n".join([campaign.name, _("Exported by: %(who)s") % {"who": request.user.username},
+    note = "\n".join([campaign.name, _("Scope (region code prefix): %(prefix)s") % {"prefix": campaign.region.prefix},
+                      _("Exported by: %(who)s") % {"who": request.user.username},
                       _("ID numbers: %(mode)s") % {"mode": _("masked")}])
     return xlsx_response(f"{kind}-{campaign.pk}.xlsx", headers, rows, sheet=sheet, note=note)
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -65,10 +65,10 @@ class PoolTargetSerializer(serializers.ModelSerializer):
         fields = ["id", "prefix", "per_post", "effective_from", "note"]
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix within your jurisdiction"),
     OpenApiParameter("status", str, enum=Reserve.Status.values),
-])
+]))
 class ReserveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Reserves in your jurisdiction; POST adds a person from your roster to a village's pool."""
 
@@ -91,7 +91,7 @@ class ReserveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ReserveSerializer(reserve).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(parameters=[OpenApiParameter("reserve", int, description="one reserve's records")])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("reserve", int, description="one reserve's records")]))
 class MeritViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Merit records of reserves in your jurisdiction; POST (multipart) adds one, with an evidence file."""
 

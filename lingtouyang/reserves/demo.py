@@ -18,7 +18,7 @@ from lingtouyang.core.bulk import allocate_ids, insert_rows
 from lingtouyang.people.codes import Gender, Post, Source
 from lingtouyang.people.demo import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from lingtouyang.people.idnumber import mask
-from lingtouyang.people.models import PERSON_BULK_FIELDS, Person
+from lingtouyang.people.models import PERSON_BULK_FIELDS, Person, phone_columns
 from lingtouyang.people.naming import name_keys
 from lingtouyang.regions.models import Kind, Level, Region
 from lingtouyang.reserves.models import POSTS_PER_VILLAGE, Merit, Reserve
@@ -74,7 +74,7 @@ def demo_reserves(prefix: str = "5105") -> int:
             source = rng.choice(Source.values)
             people.append([code, name, full, initials, gender, "01", born, crypto.encrypt(number), index,
                            mask(number), rng.choice(("01", "01", "02", "13")), rng.choice(("20", "30", "30", "60")),
-                           f"1{rng.choice('3589')}{rng.randrange(10**9):09d}", source])
+                           *phone_columns(f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"), source])
             posts = rng.choice(([Post.PARTY_SECRETARY, director], [director], [Post.SUPERVISION_CHAIR],
                                 [Post.PARTY_SECRETARY]))
             reserves.append((code, source, posts, today - timedelta(days=rng.randrange(30, 900)),

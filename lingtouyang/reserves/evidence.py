@@ -8,38 +8,26 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lingtouyang.core import uploads
+
+# The cap as it was before LINGTOUYANG_UPLOAD_MAX_BYTES (whose default it still is); check() reads the setting.
 MAX_BYTES = 10 * 1024 * 1024
-# Magic bytes → (content type, extension).
-SIGNATURES = [
-    (b"%PDF-", ("application/pdf", "pdf")),
-    (b"\x89PNG\r\n\x1a\n", ("image/png", "png")),
-    (b"\xff\xd8\xff", ("image/jpeg", "jpg")),
-]
+KINDS = (uploads.PDF, uploads.JPEG, uploads.PNG)
+# Stored extension of each kind.
+EXTENSION = {uploads.PDF: "pdf", uploads.JPEG: "jpg", uploads.PNG: "png"}
 
 
 def directory() -> Path:
     return Path(settings.MEDIA_ROOT) / "reserves"
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
-
-
 def check(upload: Any) -> tuple[str, str]:
-    """(content type, extension) of an acceptable upload; refuses a wrong type or a file too large."""
-    if upload.size > MAX_BYTES:
-        raise ValidationError({"evidence": _("The evidence file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 2**20}})
-    if upload.size == 0:
-        raise ValidationError({"evidence": _("The evidence file is empty.")})
-    upload.seek(0)
-    kind = sniff(upload.read(16))
-    upload.seek(0)
-    if kind is None:
-        raise ValidationError({"evidence": _("Evidence must be a PDF, JPEG or PNG file.")})
-    return kind
+    """(content type, extension) of an acceptable upload; refuses a wrong type, an empty or too large file."""
+    kind = uploads.check_upload(upload, kinds=KINDS, max_bytes=settings.LINGTOUYANG_UPLOAD_MAX_BYTES,
+                                field="evidence", wrong_kind=_("Evidence must be a PDF, JPEG or PNG file."))
+    return uploads.CONTENT_TYPES[kind], EXTENSION[kind]
 
 
 def store(upload: Any, extension: str) -> str:

@@ -155,7 +155,7 @@ def shortfall_export(request: HttpRequest) -> HttpResponse:
             for r in selectors.pool_figures(user, region=region, short_only=short).iterator(chunk_size=2000))
     headers = [_("Code"), _("Village or community"), _("Active reserves"), _("Target"), _("Shortfall")]
     return xlsx_response(f"reserve-pools-{region or user.scope_prefix or 'all'}.xlsx", headers, rows,
-                         sheet=_("Reserve pools"))
+                         sheet=_("Reserve pools"), note=_("Scope (region code prefix): %(prefix)s") % {"prefix": scope or _("all")})
 
 
 @login_required

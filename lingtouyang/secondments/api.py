@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.people.models import Person
 from lingtouyang.secondments import selectors, services
@@ -47,7 +48,7 @@ class SecondmentInput(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix"),
     OpenApiParameter("host_place", str, description="host city, e.g. 上海市"),
-    OpenApiParameter("year", int, description="under way at some point in this year"),
+    OpenApiParameter("year", YEAR, description="under way at some point in this year"),
     OpenApiParameter("state", str, enum=Secondment.State.values),
 ]))
 class SecondmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

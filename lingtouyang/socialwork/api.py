@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.people.models import Person
 from lingtouyang.socialwork import selectors, services
@@ -46,7 +47,7 @@ class RegistrationInput(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix"),
-    OpenApiParameter("year", int, description="exam year"),
+    OpenApiParameter("year", YEAR, description="exam year"),
     OpenApiParameter("level", str, enum=Level.values),
     OpenApiParameter("result", str, enum=[*Result.values, selectors.RESULT_NONE]),
 ]))

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call, _prefix_param
 from lingtouyang.people.models import Person
 from lingtouyang.regions.models import Region
@@ -177,7 +178,7 @@ class IndicatorValueInput(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="region code prefix: values recorded there and below"),
     OpenApiParameter("indicator", str, description="indicator code"),
-    OpenApiParameter("year", int),
+    OpenApiParameter("year", YEAR),
 ]))
 class IndicatorValueViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Indicator values recorded in your jurisdiction; POST records (or replaces) one region's value for a

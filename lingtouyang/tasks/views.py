@@ -264,4 +264,5 @@ def indicators_export_view(request: HttpRequest) -> HttpResponse:
     audit_record("export.indicators", region_code=region.code, user=request.user, changes={"rows": len(rows)})
     note = _("Indicators of %(region)s: for each year the cumulative total (or a level's total), then each "
              "region below with its total.") % {"region": region.short_name}
+    note += "\n" + _("Scope (region code prefix): %(prefix)s") % {"prefix": region.prefix or _("all")}
     return xlsx_response(f"indicators-{region.code}.xlsx", headers, rows, sheet=_("Indicators"), note=note)

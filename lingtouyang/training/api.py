@@ -5,13 +5,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lingtouyang.api.params import YEAR
 from lingtouyang.api.views import Capability, _call
 from lingtouyang.core.scope import user_prefix
 from lingtouyang.people.models import Person
@@ -139,10 +140,10 @@ class SessionCancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("region", str, description="run-by region code prefix"),
-    OpenApiParameter("programme", int), OpenApiParameter("year", int),
-])
+    OpenApiParameter("programme", int), OpenApiParameter("year", YEAR),
+]))
 class SessionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Sessions of your region, the regions below and above it (upcoming first), with their sittings;
     a scheduler creates them for their own region."""
@@ -231,7 +232,7 @@ class WithdrawInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-@extend_schema(parameters=[OpenApiParameter("session", int, description="one session's enrolments")])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("session", int, description="one session's enrolments")]))
 class EnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enrolments of the people in your jurisdiction; POST enrols one person (refused if outside your
     jurisdiction, already enrolled, in another session on overlapping days, or if the session is full)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -86,7 +86,7 @@ def _visible(user: Any, qs: QuerySet[Any], region_field: str = "enrolment__regio
     return qs.filter(Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high}) | mine)
 
 
-@extend_schema(parameters=[OpenApiParameter("session", int), OpenApiParameter("sitting", int)])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("session", int), OpenApiParameter("sitting", int)]))
 class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Who came to which sitting, for the people of your jurisdiction (and yourself)."""
 
@@ -126,7 +126,7 @@ class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response({"added": marked.added, "removed": marked.removed})
 
 
-@extend_schema(parameters=[OpenApiParameter("session", int)])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("session", int)]))
 class EvaluationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Trainees' ratings of the sessions of your jurisdiction (and your own); POST rates a session you attended."""
 

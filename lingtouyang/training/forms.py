@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lingtouyang.core.uploads import WorkbookField
 from lingtouyang.training.enrolment import RULE_KINDS
 from lingtouyang.training.models import Audience, BaseKind, Form, TalentTag, Topic
 
@@ -73,7 +74,7 @@ class RuleForm(forms.Form):
 
 
 class ListForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = WorkbookField(label=_("Excel file (.xlsx)"))
 
 
 class WithdrawForm(forms.Form):

@@ -166,7 +166,7 @@ def test_update_a_person_put_and_patch(api: Client) -> None:
     patch = _post(api, _person_url(person.pk), {"phone": "13900000001"}, "patch")
     assert patch.status_code == 200, patch.content
     person.refresh_from_db()
-    assert (person.name, person.phone) == ("甘守义", "13900000001")
+    assert (person.name, person.phone_number()) == ("甘守义", "13900000001")
 
 
 @pytest.mark.parametrize(("method", "data", "field"), [

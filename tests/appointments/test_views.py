@@ -20,7 +20,7 @@ State = AppointmentRequest.State
 
 def login(username: str) -> Client:
     client = Client(headers={"accept-language": "en"})
-    assert client.login(username=username, password=f.PASSWORD)
+    assert f.login(client, username)
     return client
 
 

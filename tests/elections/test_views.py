@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def login(username: str) -> Client:
     client = Client(headers={"accept-language": "en"})
-    assert client.login(username=username, password=f.PASSWORD)
+    assert f.login(client, username)
     return client
 
 
@@ -168,7 +168,7 @@ def test_the_list_filters_by_term_state_and_region(world: World) -> None:
 
 def api(username: str) -> Client:
     client = Client(headers={"accept-language": "en"})
-    assert client.login(username=username, password=f.PASSWORD)
+    assert f.login(client, username)
     return client
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def login(username: str) -> Client:
     client = Client(headers={"accept-language": "en"})
-    assert client.login(username=username, password=f.PASSWORD)
+    assert f.login(client, username)
     return client
 
 

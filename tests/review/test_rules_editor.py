@@ -27,7 +27,7 @@ EXTRA = 3  # empty rows to add rules
 
 def login(username: str) -> Client:
     client = Client(headers={"accept-language": "en"})
-    assert client.login(username=username, password=f.PASSWORD)
+    assert f.login(client, username)
     return client
 
 

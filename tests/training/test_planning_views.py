@@ -38,7 +38,7 @@ def _english():  # noqa: ANN202
 
 def login(username: str) -> Client:
     client = Client(headers={"accept-language": "en"})
-    assert client.login(username=username, password=f.PASSWORD)
+    assert f.login(client, username)
     return client
 
 

@@ -9,7 +9,7 @@
   chart.setOption({
     color: colours, textStyle: { fontFamily: font },
     title: { text: data.titles.children, left: "center", textStyle: { fontSize: 14, fontFamily: font } },
-    tooltip: { trigger: "axis" }, legend: { bottom: 0 },
+    tooltip: { renderMode: "richText", trigger: "axis" }, legend: { bottom: 0 },
     grid: { left: 8, right: 8, top: 36, bottom: 36, containLabel: true },
     xAxis: { type: "category", data: data.children.map(function (c) { return c.name; }), axisLabel: { rotate: data.children.length > 6 ? 45 : 0 } },
     yAxis: { type: "value", minInterval: 1 },

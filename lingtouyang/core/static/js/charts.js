@@ -7,6 +7,8 @@
   var base = { color: palette, textStyle: { fontFamily: font } };
   function title(text) { return { text: text, left: "center", top: 0, textStyle: { fontSize: 14, fontWeight: 600, fontFamily: font } }; }
   function options(extra) { var o = {}, k; for (k in base) o[k] = base[k]; for (k in extra) o[k] = extra[k]; return o; }
+  // Tooltips are drawn in the chart (renderMode "richText" below, as in every chart of the project): ECharts'
+  // HTML tooltips carry style attributes, which the Content-Security-Policy refuses.
   function mount(id) { var el = document.getElementById(id); return el ? echarts.init(el, null, { renderer: "svg" }) : null; }
   // Category labels: level when they fit, slanted when crowded, thinned out when even that overlaps.
   function textWidth(t) { var w = 0; for (var i = 0; i < t.length; i++) w += t.charCodeAt(i) > 0x2e80 ? 12 : 7.5; return w; }
@@ -17,7 +19,7 @@
   }
   function bar(id, name, rows) {
     var c = mount(id); if (!c) return;
-    c.setOption(options({ title: title(name), tooltip: {},
+    c.setOption(options({ title: title(name), tooltip: { renderMode: "richText" },
       // top leaves room for the title and the value above the tallest bar; axis labels stay inside.
       grid: { left: 16, right: 8, bottom: 4, top: 48, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisLabel: categoryLabels(c.getDom(), rows.map(function (r) { return r[0]; })) },
@@ -41,7 +43,7 @@
     var ring = Math.min(el.clientWidth - 40, 180), top = 34;
     el.style.height = Math.max(el.clientHeight, top + ring + 12 + lines * 20) + "px";
     var c = echarts.init(el, null, { renderer: "svg" });
-    c.setOption(options({ title: title(name), tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+    c.setOption(options({ title: title(name), tooltip: { renderMode: "richText", trigger: "item", formatter: "{b}: {c} ({d}%)" },
       legend: { bottom: 0, left: "center", itemWidth: 12, itemHeight: 10, itemGap: 10,
         formatter: function (n) { return n + " " + share[n]; }, textStyle: { fontSize: 12, fontFamily: font } },
       series: [{ type: "pie", radius: [ring * 0.3, ring / 2], center: ["50%", top + ring / 2],
@@ -58,7 +60,7 @@
   var kids = data.children.filter(function (r) { return r.total > 0; });
   var c = kids.length ? mount("chart-children") : null;
   if (c) {
-    c.setOption(options({ title: title(data.titles.children), tooltip: { trigger: "axis" },
+    c.setOption(options({ title: title(data.titles.children), tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { bottom: 0, left: "center", data: [data.titles.cadres, data.titles.average_age], textStyle: { fontFamily: font } },
       grid: { left: 24, right: 4, bottom: 30, top: 40, containLabel: true },
       xAxis: { type: "category", data: kids.map(function (r) { return r.name; }), axisLabel: categoryLabels(c.getDom(), kids.map(function (r) { return r.name; })) },

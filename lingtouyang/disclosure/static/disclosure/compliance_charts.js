@@ -9,7 +9,7 @@
     var cat = { type: "category", data: names, axisLabel: { interval: 0, rotate: horizontal ? 0 : 45, width: 140, overflow: "truncate" } };
     var val = { type: "value", minInterval: 1 };
     c.setOption({ color: ["#b3261e"], textStyle: { fontFamily: font },
-      title: { text: title, left: "center", textStyle: { fontSize: 14, fontFamily: font } }, tooltip: {},
+      title: { text: title, left: "center", textStyle: { fontSize: 14, fontFamily: font } }, tooltip: { renderMode: "richText" },
       grid: { left: 8, right: 16, bottom: 8, top: 40, containLabel: true },
       xAxis: horizontal ? val : cat, yAxis: horizontal ? cat : val,
       series: [{ type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top", fontSize: 11 } }] });

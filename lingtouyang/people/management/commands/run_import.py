@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lingtouyang.people.jobs import import_job_run
+from lingtouyang.people.jobs import import_job_run, import_jobs_fail_stale
 
 
 class Command(BaseCommand):
@@ -14,5 +14,6 @@ class Command(BaseCommand):
         parser.add_argument("--address", default="")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        import_jobs_fail_stale()  # including this one, if its first process was killed long ago
         job = import_job_run(opts["job"], address=opts["address"])
         self.stdout.write(f"job {job.pk}: {job.status}")

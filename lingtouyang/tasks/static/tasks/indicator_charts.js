@@ -15,7 +15,7 @@
     }
     c.setOption({ textStyle: { fontFamily: font },
       title: { text: s.name + " (" + s.unit + ")", left: "center", top: 0, textStyle: { fontSize: 14, fontWeight: 600, fontFamily: font } },
-      tooltip: { trigger: "axis" }, legend: { bottom: 0, left: "center", textStyle: { fontFamily: font } },
+      tooltip: { renderMode: "richText", trigger: "axis" }, legend: { bottom: 0, left: "center", textStyle: { fontFamily: font } },
       grid: { left: 16, right: 16, bottom: 30, top: 40, containLabel: true },
       xAxis: { type: "category", data: s.years.map(String) }, yAxis: { type: "value" }, series: series });
     charts.push(c);

@@ -16,7 +16,7 @@
     var c = mount(id); if (!c) return null;
     var labels = rows.map(function (r) { return r.name; });
     c.setOption({ color: [red], textStyle: { fontFamily: font }, title: title(name),
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "–" : v + "%"; } },
+      tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v == null ? "–" : v + "%"; } },
       grid: { left: 16, right: 8, bottom: 8, top: 40, containLabel: true },
       xAxis: { type: "category", data: labels, axisLabel: categoryLabels(c.getDom(), labels) },
       yAxis: { type: "value", min: 0, max: 100 },

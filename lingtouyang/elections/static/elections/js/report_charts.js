@@ -17,7 +17,7 @@
     var c = mount(id); if (!c) return null;
     var fmt = function (p) { return p.value == null ? "" : p.value + unit; };
     c.setOption({ color: [before, after], textStyle: { fontFamily: font }, title: title(name),
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { bottom: 0, left: "center", data: data.terms, textStyle: { fontFamily: font } },
       grid: { left: 16, right: 8, bottom: 28, top: 48, containLabel: true },
       xAxis: { type: "category", data: labels, axisLabel: categoryLabels(c.getDom(), labels) },
