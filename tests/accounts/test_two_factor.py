@@ -372,3 +372,9 @@ def test_an_administrators_token_from_before_the_second_factor_is_refused(requir
     assert _authenticate(f"Token {old.key}")[0] == users["county"]
     reasons = list(AuditEvent.objects.filter(action="account.token_refused").values_list("changes__reason", flat=True))
     assert reasons == ["issued without a second factor"] * 2
+
+
+def test_the_api_uses_the_hardened_token_check(settings):
+    classes = settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+    assert "lingtouyang.accounts.authentication.TokenAuthentication" in classes
+    assert "rest_framework.authentication.TokenAuthentication" not in classes
