@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lingtouyang.audit.middleware.AuditContextMiddleware",
     "lingtouyang.accounts.middleware.SecondFactorMiddleware",
+    "lingtouyang.accounts.middleware.PasswordAgeMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -228,6 +229,9 @@ LINGTOUYANG_2FA_REQUIRED = envbool("REQUIRE_2FA", not USING_DEV_KEYS)
 LINGTOUYANG_2FA_ROLES = frozenset(envlist("LINGTOUYANG_2FA_ROLES", "city_admin,county_admin"))
 # Wrong codes make the next try wait 1, 2, 4, 8 … seconds (per device; a right code resets it).
 OTP_TOTP_THROTTLE_FACTOR = 1
+# A password must be changed after this many days (MLPS: authentication secrets changed periodically);
+# 0 turns the rule off.
+LINGTOUYANG_PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 90)
 # --- end of authentication (accounts) ------------------------------------------------------------
 
 # --- web hardening ---------------------------------------------------------------------------------
