@@ -371,6 +371,8 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # Query parameters are checked against the schema: a malformed filter is refused (400), never ignored.
 REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["lingtouyang.api.params.DocumentedQuery"]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "lingtouyang.api.schema.AutoSchema"
+# A value the database cannot hold (NUL in text, a number out of range) is the caller's error: 400, logged.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "lingtouyang.api.errors.exception_handler"
 # --- end of API fuzzing ----------------------------------------------------------------------------
 
 # Largest roster file accepted, in data rows; beyond this the file is refused before any work.

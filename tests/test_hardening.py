@@ -53,13 +53,13 @@ def test_client_address_trusts_only_configured_proxies(settings, remote, header,
 @pytest.mark.parametrize("region", ["5105021", "x' OR 1=1 --", "1" * 13, "５１０５"])
 def test_a_malformed_region_filter_is_refused_and_audits_nothing(client, users, region):
     client.force_login(users["city"])
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.exclude(action__startswith="access.").count()
     if region == "5105021":  # well-formed: a plain filter
         assert client.get(reverse("people:export"), {"region": region}).status_code == 200
         return
     response = client.get(reverse("people:export"), {"region": region})
     assert response.status_code == 400
-    assert AuditEvent.objects.count() == before
+    assert AuditEvent.objects.exclude(action__startswith="access.").count() == before
     assert client.get(reverse("people:list"), {"region": region}).status_code == 200
     assert client.get(reverse("api:person-list"), {"region": region}).status_code == 400
 

@@ -111,7 +111,9 @@ def chain_heads(cursor: Any, vendor: str) -> dict[str, Any]:
     return out
 
 
-def _migrations(cursor: Any) -> list[list[str]]:
+def _migrations(cursor: Any, tables: dict[str, Any]) -> list[list[str]]:
+    if "django_migrations" not in tables:  # a database never migrated: nothing to record
+        return []
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
     return [[r[0], r[1]] for r in cursor.fetchall()]
 
@@ -171,7 +173,8 @@ def _dump_sqlite(box: ArchiveBox, work: Path) -> dict[str, Any]:
     raw = sqlite3.connect(copy)
     try:
         cursor = raw.cursor()
-        facts = {"tables": digests.database_digests(cursor, "sqlite"), "migrations": _migrations(cursor),
+        tables = digests.database_digests(cursor, "sqlite")
+        facts = {"tables": tables, "migrations": _migrations(cursor, tables),
                  **chain_heads(cursor, "sqlite")}
     finally:
         raw.close()
@@ -191,7 +194,8 @@ def _dump_postgresql(box: ArchiveBox) -> dict[str, Any]:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        facts = {"tables": digests.database_digests(cursor, "postgresql"), "migrations": _migrations(cursor),
+        tables = digests.database_digests(cursor, "postgresql")
+        facts = {"tables": tables, "migrations": _migrations(cursor, tables),
                  **chain_heads(cursor, "postgresql")}
         proc = subprocess.Popen(  # noqa: S603 - fixed arguments, the snapshot id comes from the server
             [pg_dump, "--format=custom", f"--snapshot={snapshot}", "--no-owner", "--no-privileges"],
@@ -223,6 +227,8 @@ def backup_create(*, acting_user: Any = None, output: Path, include_portal: bool
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
         raise BackupError(_("Backups support SQLite and PostgreSQL, not %(vendor)s.") % {"vendor": vendor})
+    if "django_migrations" not in connection.introspection.table_names():
+        raise BackupError(_("This database has no tables yet: nothing to back up (wrong DATABASE_URL?)."))
     created = timezone.now()
     partial = output.with_name(f".{output.name}.partial")
     roots = _file_roots(include_portal)

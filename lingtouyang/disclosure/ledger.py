@@ -6,7 +6,7 @@
 and the chain's head is published each day (`LedgerHead`). Verification re-computes everything from the
 rows the pages show, so a change made behind the application's back (raw SQL on a body, a line, an
 attachment's file, the hashes themselves, a deleted or inserted row) is named by its entry. H is chosen in
-one place, `digest` (sha256 now; SM3 may be added to ALGORITHMS later: entries record their algorithm)."""
+one place, `digest` (SHA-256 or SM3 per settings, see core/digest.py; entries record their algorithm)."""
 
 from __future__ import annotations
 
@@ -24,18 +24,22 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lingtouyang.core import digest as hashing
 from lingtouyang.core.scope import code_bounds
 from lingtouyang.disclosure.models import Attachment, Disclosure, FinanceLine, LedgerEntry, LedgerHead
 
 GENESIS = "0" * 64
+# What this machine can compute (core.digest: SHA-256, and SM3 where OpenSSL has it). Each entry records its
+# algorithm, so a chain begun under one verifies after the setting moves to the other.
 ALGORITHMS: dict[str, Callable[[bytes], str]] = {
-    "sha256": lambda data: hashlib.sha256(data).hexdigest(),
+    name: (lambda data, name=name: hashing.digest(data, name)) for name in hashing.available()
 }
 CENT = Decimal("0.01")
 
 
 def algorithm() -> str:
-    return getattr(settings, "LINGTOUYANG_LEDGER_HASH", "sha256")
+    """LINGTOUYANG_LEDGER_HASH if set, else the project's LINGTOUYANG_HASH_ALGORITHM (env HASH_ALGORITHM)."""
+    return getattr(settings, "LINGTOUYANG_LEDGER_HASH", "") or getattr(settings, "LINGTOUYANG_HASH_ALGORITHM", "sha256")
 
 
 def digest(data: bytes, name: str | None = None) -> str:

@@ -25,7 +25,7 @@ def _english(settings: Any) -> Any:
 
 def snapshot() -> tuple[Any, ...]:
     return (list(Project.objects.order_by("pk").values()), list(ProjectCadre.objects.order_by("pk").values()),
-            AuditEvent.objects.count())
+            AuditEvent.objects.exclude(action__startswith="access.").count())
 
 
 @dataclass

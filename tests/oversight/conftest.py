@@ -31,7 +31,7 @@ def _fresh_cache():  # noqa: ANN202
 def snapshot() -> tuple[Any, ...]:
     """Every row a feedback service could touch; a refusal must leave it as it was."""
     return (list(Thread.objects.order_by("pk").values()), list(Answer.objects.order_by("pk").values()),
-            AuditEvent.objects.count())
+            AuditEvent.objects.exclude(action__startswith="access.").count())
 
 
 def published_disclosure(village_code: str = f.TANBA, title: str = "2026年第3季度财务收支公开", **extra: Any) -> Any:

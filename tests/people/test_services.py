@@ -277,10 +277,10 @@ def test_update_rejects_moving_a_person_to_a_township(users, person):
 # person_reveal_id -------------------------------------------------------------------------
 
 def test_reveal_gives_the_full_number_and_audits_the_view(users, person):
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.exclude(action__startswith="access.").count()
     number = services.person_reveal_id(acting_user=users["county"], person=person)
     assert number == person.full_id_number()
-    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.exclude(action__startswith="access.").count() == before + 1
     event = AuditEvent.objects.filter(action="person.view_full_id").get()
     assert event.actor == users["county"]
     assert event.object_id == str(person.pk)
@@ -492,12 +492,12 @@ def test_audit_events_cannot_be_updated_in_bulk(event):
 
 
 def test_audit_events_cannot_be_deleted_in_bulk(event):
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.exclude(action__startswith="access.").count()
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.filter(pk=event.pk).delete()
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all().delete()
-    assert AuditEvent.objects.count() == before
+    assert AuditEvent.objects.exclude(action__startswith="access.").count() == before
 
 
 def test_an_audit_event_cannot_be_rewritten_through_update_or_create(event):

@@ -49,7 +49,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from lingtouyang.people.models import Person
 from lingtouyang.regions.models import Region
+from lingtouyang.reserves.models import Reserve
 from tests import factories as f
 from tests import test_permission_matrix as matrix
 
@@ -91,6 +93,7 @@ def _examples(who: str, method: str) -> int:
 @dataclass
 class Fuzz:
     schema: Any
+    users: dict[str, Any]
     headers: dict[str, dict[str, str]]
     ids: dict[str, list[Any]]  # a route's basename: real ids inside and outside each role's jurisdiction
     allowed: dict[str, tuple[str, set[str]]]  # a role: its prefix, and its region's ancestors
@@ -148,7 +151,7 @@ def fuzz(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
         allowed = {who: (matrix.PREFIX[who], _ancestors(users[who].region_id)) for who in ROLES}
         with _connections_kept():
             schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
-            yield Fuzz(schema=schema, headers=headers, ids=ids, allowed=allowed)
+            yield Fuzz(schema=schema, users=users, headers=headers, ids=ids, allowed=allowed)
         transaction.set_rollback(True)
 
 
@@ -240,8 +243,9 @@ def _get(client: Any, url: str) -> Any:
     return client.get(url, HTTP_ACCEPT="application/json")
 
 
-def test_a_malformed_filter_is_refused_not_ignored(users: Any, client: Any) -> None:
-    client.force_login(users["county"])
+# The module's world holds the accounts (one per role, as the `users` fixture makes them), so these use it.
+def test_a_malformed_filter_is_refused_not_ignored(fuzz: Fuzz, db: Any, client: Any) -> None:
+    client.force_login(fuzz.users["county"])
     for url, name in [("/api/v1/training-sessions/?year=56666", "year"),  # was a 500: no such date
                       ("/api/v1/appointment-requests/?state=nonsense", "state"),  # was the unfiltered list
                       ("/api/v1/regions/?level=one", "level"),
@@ -252,19 +256,29 @@ def test_a_malformed_filter_is_refused_not_ignored(users: Any, client: Any) -> N
         assert list(response.json()) == [name], url
 
 
-def test_an_unknown_address_is_a_json_404_after_the_credentials_check(users: Any, client: Any) -> None:
+def test_an_unknown_address_is_a_json_404_after_the_credentials_check(fuzz: Fuzz, db: Any, client: Any) -> None:
     for url in ("/api/v1/regions/abc/", "/api/v1/people/1/no/such/", "/api/v1/no-such-thing/"):
         assert _get(client, url).status_code == 403, url  # no account: refused like every private route
     # Anyone may ask under public/: an unknown address there is 404 to everyone.
     assert _get(client, "/api/v1/public/disclosures/abc/").status_code == 404
-    client.force_login(users["county"])
+    client.force_login(fuzz.users["county"])
     for url in ("/api/v1/regions/abc/", "/api/v1/people/1/no/such/", "/api/v1/no-such-thing/"):
         response = _get(client, url)
         assert response.status_code == 404 and response["Content-Type"] == "application/json", url
         assert "detail" in response.json()
 
 
-def test_the_schema_documents_refusals(db: Any, client: Any) -> None:
+def test_a_value_the_database_cannot_hold_is_refused(fuzz: Fuzz, db: Any, client: Any) -> None:
+    """NUL in a related object's text key was a 500 on PostgreSQL (the reserve's village, an appointment's)."""
+    client.force_login(fuzz.users["county"])
+    person = Person.objects.filter(region_id=f.TANBA).get()
+    before = Reserve.objects.count()
+    response = client.post("/api/v1/reserves/", {"person": person.pk, "region": "51052110\x00237",
+                                                 "posts": ["party_secretary"]}, content_type="application/json")
+    assert response.status_code == 400 and Reserve.objects.count() == before
+
+
+def test_the_schema_documents_refusals(fuzz: Fuzz, db: Any, client: Any) -> None:
     paths = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     detail = paths["/api/v1/people/{id}/"]
     assert {"200", "400", "401", "403", "404"} <= set(detail["get"]["responses"])

@@ -26,7 +26,7 @@ def _english():  # noqa: ANN202
 def snapshot() -> tuple[Any, ...]:
     """Every row a certification or policy service could touch; a refusal must leave it as it was."""
     return (list(Registration.objects.order_by("pk").values()), list(SubsidyRate.objects.order_by("pk").values()),
-            AuditEvent.objects.count())
+            AuditEvent.objects.exclude(action__startswith="access.").count())
 
 
 def rates(county: str, effective_from: date, assistant: int, intermediate: int, senior: int) -> None:
