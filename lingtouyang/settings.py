@@ -325,6 +325,10 @@ IMPORT_STALE_MINUTES = envint("IMPORT_STALE_MINUTES", 30)
 # --- end of backup and fault tolerance -------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # JSON only: the browsable HTML view needs inline styles the Content-Security-Policy refuses; with DEBUG on
+    # (a developer's machine) it is offered too.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else [])],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "lingtouyang.accounts.authentication.TokenAuthentication",
