@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from lingtouyang.audit.models import AuditEvent
 from lingtouyang.core import crypto
@@ -23,6 +24,13 @@ from lingtouyang.people import services
 from lingtouyang.people.models import Person
 from lingtouyang.regions.models import Region
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The command speaks the active language; these tests read its English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
