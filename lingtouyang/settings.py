@@ -232,6 +232,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # A password must be changed after this many days (MLPS: authentication secrets changed periodically);
 # 0 turns the rule off.
 LINGTOUYANG_PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 90)
+# An API token is refused (and deleted) this many days after it was issued; 0: tokens never expire.
+LINGTOUYANG_TOKEN_MAX_AGE_DAYS = envint("TOKEN_MAX_AGE_DAYS", 30)
 # --- end of authentication (accounts) ------------------------------------------------------------
 
 # --- web hardening ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lingtouyang.accounts import twofactor
+from lingtouyang.accounts.authentication import token_expiry_cutoff
 from lingtouyang.accounts.models import User
 from lingtouyang.accounts.services import totp_verify
 from lingtouyang.accounts.views import locked_out
@@ -54,6 +55,8 @@ class ObtainTokenView(ObtainAuthToken):
                 totp_verify(acting_user=user, code=serializer.validated_data["otp_token"])
             except ValidationError as exc:
                 return self._refused(user, " ".join(exc.messages))
+        # An expired token is replaced, never handed out again.
+        Token.objects.filter(user=user, created__lt=token_expiry_cutoff()).delete()
         token, _created = Token.objects.get_or_create(user=user)
         audit_record("account.token", obj=user, region_code=user.region_id or "", user=user)
         return Response({"token": token.key})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -30,3 +30,15 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Warning]
             "Rate limits count in each process's own memory: with several web processes each allows the full "
             "number.", hint="Set REDIS_URL.", id="lingtouyang.W004"))
     return found
+
+
+@register(Tags.security)
+def second_factor_roles(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A misspelt role in LINGTOUYANG_2FA_ROLES would silently spare that role the second factor."""
+    from lingtouyang.accounts.roles import Role
+
+    unknown = sorted(set(getattr(settings, "LINGTOUYANG_2FA_ROLES", ())) - set(Role.values))
+    if not unknown:
+        return []
+    return [Error(f"LINGTOUYANG_2FA_ROLES names unknown roles: {', '.join(unknown)}",
+                  hint=f"Roles are: {', '.join(Role.values)}.", id="lingtouyang.E001")]

@@ -378,3 +378,35 @@ def test_the_api_uses_the_hardened_token_check(settings):
     classes = settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
     assert "lingtouyang.accounts.authentication.TokenAuthentication" in classes
     assert "rest_framework.authentication.TokenAuthentication" not in classes
+
+
+def test_an_expired_token_is_refused_deleted_and_replaced(users, settings) -> None:  # noqa: ANN001
+    settings.LINGTOUYANG_TOKEN_MAX_AGE_DAYS = 30
+    response = Client().post(reverse("api:token"), {"username": "township", "password": factories.PASSWORD})
+    key = response.json()["token"]
+    api = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert api.get(reverse("api:person-list"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    Token.objects.filter(key=key).update(created=timezone.now() - timedelta(days=31))
+    assert api.get(reverse("api:person-list"), HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+    assert not Token.objects.filter(key=key).exists()
+    assert AuditEvent.objects.filter(action="account.token_refused", changes__reason="expired").count() == 1
+    renewed = Client().post(reverse("api:token"), {"username": "township", "password": factories.PASSWORD})
+    assert renewed.status_code == 200 and renewed.json()["token"] != key
+
+
+def test_an_old_token_is_not_handed_out_again(users, settings) -> None:  # noqa: ANN001
+    settings.LINGTOUYANG_TOKEN_MAX_AGE_DAYS = 30
+    old = Token.objects.create(user=users["township"])
+    Token.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=40))
+    response = Client().post(reverse("api:token"), {"username": "township", "password": factories.PASSWORD})
+    assert response.status_code == 200 and response.json()["token"] != old.key
+
+
+def test_a_misspelt_role_in_the_second_factor_setting_stops_the_start(settings) -> None:  # noqa: ANN001
+    from django.core.checks import run_checks
+
+    settings.LINGTOUYANG_2FA_ROLES = frozenset({"county_admin", "city_admn"})
+    errors = [e for e in run_checks() if e.id == "lingtouyang.E001"]
+    assert len(errors) == 1 and "city_admn" in errors[0].msg
+    settings.LINGTOUYANG_2FA_ROLES = frozenset({"county_admin", "city_admin"})
+    assert not [e for e in run_checks() if e.id == "lingtouyang.E001"]
